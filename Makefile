@@ -1,0 +1,41 @@
+# Two commands: `make build` builds every brief in content/ into build/; `make test` runs the tests.
+# Each sets up what it needs (system packages, .venv, locked Python packages) the first time only.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+READY  := $(VENV)/.ready
+
+.PHONY: build test bench lock clean
+
+build: $(READY)
+	$(BIN)/briefing build
+
+test: $(READY) $(VENV)/.test-system
+	$(BIN)/python -m pytest -q
+
+bench: $(READY) $(VENV)/.bench-system
+	$(BIN)/python bench/run.py
+
+$(READY): requirements.lock pyproject.toml scripts/setup-system
+	scripts/setup-system build
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.test-system: scripts/setup-system | $(READY)
+	scripts/setup-system test
+	touch $@
+
+$(VENV)/.bench-system: scripts/setup-system | $(READY)
+	scripts/setup-system bench
+	touch $@
+
+# Re-pin every dependency (run after editing pyproject.toml's dependencies).
+lock: $(READY)
+	$(BIN)/python -m pip install -q pip-tools
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --extra test -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf build $(VENV)

@@ -1,0 +1,58 @@
+"""Command line: arguments in, exit status out (0 all good, 1 a brief failed, 2 wrong usage)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from compiler import __version__
+
+CONTENT_DIR = Path("content")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing",
+        description="Compile brief files (YAML) into a briefing memo, slide deck and factsheet.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check", help="validate brief files and verify their quotes against the source text",
+        description="Validate brief files and verify every quote against the source text. "
+        "Prints one line per brief; exits 1 if any brief has errors.",
+    )
+    check.add_argument("briefs", nargs="*", type=Path, metavar="BRIEF.yaml",
+                       help="brief files to check (default: every *.yaml in content/)")
+    check.set_defaults(run="compiler.commands.check")
+
+    build = commands.add_parser(
+        "build", help="build the memo, slides and factsheet of each brief",
+        description="Check each brief, then write BUILD/<brief>/{memo,slides,factsheet}.{pdf,docx}. "
+        "A brief with errors builds nothing; the others still build. Exits 1 if any brief failed.",
+    )
+    build.add_argument("briefs", nargs="*", type=Path, metavar="BRIEF.yaml",
+                       help="brief files to build (default: every *.yaml in content/)")
+    build.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
+                       help="output folder (default: build/)")
+    build.set_defaults(run="compiler.commands.build")
+    return parser
+
+
+def find_briefs(paths: list[Path]) -> list[Path]:
+    """The brief files named, or every brief in content/ when none are."""
+    return paths or sorted(CONTENT_DIR.glob("*.yaml"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from importlib import import_module
+
+    command = import_module(args.run)
+    return command.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""The document types the compiler produces, declared once; writers loop over these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    """One document: its template, stylesheet, page geometry and how many pages it may take."""
+
+    name: str             # output file stem: build/<brief>/<name>.pdf
+    title: str            # human name, for messages
+    template: str         # Jinja template under templates/
+    stylesheet: str       # CSS under templates/
+    page_size: str        # CSS @page size; "{paper}" is replaced by the brief's paper setting
+    min_pages: int
+    max_pages: int | None  # None: no upper bound
+
+
+DOCUMENT_TYPES: tuple[DocumentType, ...] = (
+    DocumentType("memo", "briefing memo", "memo.html.j2", "memo.css", "{paper} portrait", 1, 4),
+    DocumentType("slides", "slide deck", "slides.html.j2", "slides.css", "320mm 180mm", 1, None),
+    DocumentType("factsheet", "factsheet", "factsheet.html.j2", "factsheet.css", "{paper} portrait", 1, 1),
+)
+
+
+def document_type(name: str) -> DocumentType:
+    """The declared document type called `name`."""
+    for doctype in DOCUMENT_TYPES:
+        if doctype.name == name:
+            return doctype
+    raise KeyError(name)
