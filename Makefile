@@ -13,6 +13,7 @@ build: $(READY)
 
 test: $(READY) $(VENV)/.test-system
 	$(BIN)/python -m pytest -q
+	$(BIN)/python scripts/audit
 
 bench: $(READY) $(VENV)/.bench-system
 	$(BIN)/python bench/run.py
