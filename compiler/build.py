@@ -1,0 +1,536 @@
+"""Building briefs: what is out of date and why, rendering in worker processes, writing outputs safely."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TextIO
+
+from compiler.content.model import Brief
+from compiler.diagnostics import BriefError, Problem
+from compiler.doctypes import DOCUMENT_TYPES, DocumentType
+from compiler.manifest import (CHANGE_REASONS, Manifest, OutputRecord, hash_compiler, hash_fonts,
+                               hash_input, hash_options, hash_templates, read_manifest,
+                               record_output, write_manifest)
+from compiler.outputs import (edited_copy_path, folder_lock, hash_file, move_into_place,
+                              remove_temporaries, temporary_path)
+from compiler.writers import BuildOptions
+
+FORMATS = ("pdf", "docx")
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """Everything a build is asked to do, as the command line gave it."""
+
+    briefs: list[Path]
+    out: Path = Path("build")
+    formats: tuple[str, ...] = FORMATS
+    options: BuildOptions = BuildOptions()
+    jobs: int = 1
+    force: bool = False
+    check: bool = False
+    overwrite_edited: bool = False
+    verbose: bool = False
+    shard: tuple[int, int] | None = None  # (K, N): build the K-th of N shares, K from 1
+    error_format: str = "plain"           # "plain" | "github"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file a build produces: build/<brief>/<doctype>.<format>."""
+
+    doctype: DocumentType
+    format: str
+    target: Path
+
+    @property
+    def name(self) -> str:
+        return self.target.name
+
+
+@dataclass
+class Plan:
+    """One brief's outputs, what each depends on, and which are out of date (with reasons)."""
+
+    path: Path
+    folder: Path
+    manifest: Manifest
+    outputs: list[Output]
+    depends: dict[str, dict[str, str]]
+    reasons: dict[str, list[str]] = field(default_factory=dict)  # only out-of-date outputs
+    edited: set[str] = field(default_factory=set)                # output names changed on disk
+
+    @property
+    def stale(self) -> list[Output]:
+        return [output for output in self.outputs if output.name in self.reasons]
+
+
+@dataclass(frozen=True)
+class Task:
+    """Work for one process: render one document type of one brief and write it in each format."""
+
+    brief: Brief
+    doctype: DocumentType
+    outputs: tuple[Output, ...]
+    options: BuildOptions
+
+
+@dataclass(frozen=True)
+class Written:
+    """A finished temporary file, waiting to be moved into place."""
+
+    output: Output
+    temporary: Path
+    sha256: str
+
+
+@dataclass
+class TaskResult:
+    """What a task wrote, the warnings its writers gave, and the problems that stopped it."""
+
+    written: list[Written] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class Console:
+    """Where a build reports: result lines on stdout, problems on stderr, progress on a terminal."""
+
+    def __init__(self, error_format: str = "plain", out: TextIO | None = None,
+                 err: TextIO | None = None) -> None:
+        self.error_format = error_format
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        self.live = self.err.isatty()
+        self.progress_shown = False
+
+    def line(self, text: str) -> None:
+        self.clear_progress()
+        print(text, file=self.out, flush=True)
+
+    def problem(self, problem: Problem, level: str = "error") -> None:
+        self.clear_progress()
+        print(format_problem(problem, self.error_format, level), file=self.err, flush=True)
+
+    def progress(self, done: int, total: int, label: str) -> None:
+        if self.live:
+            self.err.write(f"\r\x1b[K[{done}/{total}] {label}")
+            self.err.flush()
+            self.progress_shown = True
+
+    def clear_progress(self) -> None:
+        if self.progress_shown:
+            self.err.write("\r\x1b[K")
+            self.progress_shown = False
+
+
+def format_problem(problem: Problem, error_format: str, level: str = "error") -> str:
+    """A problem as a plain `file:line:col: path: message` line, or a GitHub Actions annotation."""
+    if error_format != "github":
+        return str(problem) if level == "error" else f"{problem} ({level})"
+    message = f"{problem.path}: {problem.message}" if problem.path else problem.message
+    return (f"::{level} file={escape_property(problem.file)},line={problem.line},"
+            f"col={problem.column}::{escape_data(message)}")
+
+
+def escape_data(text: str) -> str:
+    """GitHub workflow-command escaping of a message."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """GitHub workflow-command escaping of a property value (file names)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def file_problem(path: Path, message: str) -> Problem:
+    """A problem about a whole file (no line of its own)."""
+    return Problem(str(path), 1, 1, "", message)
+
+
+def select_shard(paths: Iterable[Path], shard: tuple[int, int] | None) -> list[Path]:
+    """The briefs of one share: chosen by a hash of each brief's name, so adding one moves no other."""
+    if shard is None:
+        return list(paths)
+    index, count = shard
+    return [path for path in paths
+            if int(hashlib.sha256(path.stem.encode()).hexdigest(), 16) % count == index - 1]
+
+
+def plan_outputs(folder: Path, formats: tuple[str, ...]) -> list[Output]:
+    """Every output of one brief, in a stable order: by document type, then format."""
+    return [Output(doctype, format_name, folder / f"{doctype.name}.{format_name}")
+            for doctype in DOCUMENT_TYPES for format_name in formats]
+
+
+class Fingerprint:
+    """The hashes every output shares (compiler, templates, fonts, options), computed once a build."""
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self.font_cache: dict[str, list] = {}
+        self._fonts: str | None = None
+
+    def fonts(self, manifest: Manifest) -> str:
+        if self._fonts is None:
+            from compiler.fonts import font_files
+
+            self.font_cache.update(manifest.fonts)
+            self._fonts = hash_fonts(list(font_files()), self.font_cache)
+        return self._fonts
+
+    def depends(self, brief_path: Path, source: Path | None, manifest: Manifest,
+                output: Output) -> dict[str, str]:
+        """Hash of everything `output` is made from."""
+        depends = {
+            "brief": hash_input(brief_path),
+            "source": hash_input(source) if source else "none",
+            "templates": hash_templates(),
+            "fonts": self.fonts(manifest),
+            "options": hash_options(self.options),
+            "compiler": hash_compiler(),
+        }
+        if output.format == "docx" and self.options.reference_docx:
+            depends["reference_docx"] = hash_input(self.options.reference_docx)
+        return depends
+
+
+def recorded_source(brief_path: Path, recorded: str | None) -> Path | None:
+    """The source text a brief named at its last build (relative to the brief file)."""
+    return brief_path.parent / recorded if recorded else None
+
+
+def file_state(output: Output, record: OutputRecord | None) -> str:
+    """`missing`, `ours` (as written), `interrupted` (the file before a move that never happened) or `edited`."""
+    if not output.target.exists():
+        return "missing"
+    if record is None or record.matches_stat(output.target):
+        return "ours"
+    digest = hash_file(output.target)
+    if digest == record.sha256:
+        return "ours"
+    return "interrupted" if digest == record.replaced else "edited"
+
+
+def outdated_reasons(output: Output, record: OutputRecord | None, depends: dict[str, str],
+                     state: str, force: bool) -> list[str]:
+    """Why an output must be rebuilt; empty when it is up to date."""
+    if record is None:
+        return ["not built before"]
+    if state == "missing":
+        return ["output missing"]
+    reasons = [reason for key, reason in CHANGE_REASONS.items()
+               if record.depends.get(key) != depends.get(key)]
+    if state == "interrupted":
+        reasons.append("the last build was interrupted")
+    return reasons or (["forced"] if force else [])
+
+
+def plan_brief(path: Path, request: BuildRequest, fingerprint: Fingerprint) -> Plan:
+    """Decide which of a brief's outputs are out of date, from its folder's manifest."""
+    folder = request.out / path.stem
+    manifest = read_manifest(folder)
+    source = recorded_source(path, manifest.source)
+    outputs = plan_outputs(folder, request.formats)
+    plan = Plan(path, folder, manifest, outputs,
+                {o.name: fingerprint.depends(path, source, manifest, o) for o in outputs})
+    for output in outputs:
+        record = manifest.outputs.get(output.name)
+        state = file_state(output, record)
+        if state == "edited":
+            plan.edited.add(output.name)
+        reasons = outdated_reasons(output, record, plan.depends[output.name], state, request.force)
+        if reasons:
+            plan.reasons[output.name] = reasons
+    return plan
+
+
+def describe_failure(brief: Brief, error: Exception) -> list[Problem]:
+    """Problems for an exception raised while rendering or writing (never a traceback)."""
+    if isinstance(error, BriefError):
+        return error.problems
+    message = str(error) or type(error).__name__
+    if type(error).__name__ not in ("RenderError", "ResourceRefused", "FontsMissing"):
+        message = f"{type(error).__name__}: {message}"
+    return [file_problem(brief.path, message)]
+
+
+def write_output(document: object, output: Output, options: BuildOptions) -> tuple[Written, list[str]]:
+    """Write one format to a temporary file beside the target; remove it if writing fails."""
+    from compiler.reproducible import normalise
+    from compiler.writers import writer
+
+    temporary = temporary_path(output.target)
+    try:
+        result = writer(output.format).write(document, temporary, options)
+        normalise(temporary, output.format, options.source_date_epoch)
+        written = Written(output, temporary, hash_file(temporary))
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return written, list(getattr(result, "warnings", ()) or ())
+
+
+def run_task(task: Task) -> TaskResult:
+    """Render one document and write each of its formats (runs in a worker process)."""
+    from compiler.render import render_html
+
+    result = TaskResult()
+    try:
+        document = render_html(task.brief, task.doctype, task.options)
+        for output in task.outputs:
+            written, warnings = write_output(document, output, task.options)
+            result.written.append(written)
+            result.warnings += [f"{output.name}: {warning}" for warning in warnings]
+    except Exception as error:  # reported as a problem of the brief; the other briefs still build
+        result.problems = describe_failure(task.brief, error)
+    return result
+
+
+def preload_engines(formats: tuple[str, ...]) -> None:
+    """Import the renderer and writers once, before forking, so that no worker imports them again."""
+    import compiler.render  # noqa: F401
+    from compiler.writers import writer
+
+    for format_name in formats:
+        writer(format_name)
+
+
+def run_tasks(tasks: list[Task], jobs: int, on_done: Callable[[Task, TaskResult], None]) -> None:
+    """Run tasks in-process (one job) or in forked workers, calling `on_done` as each finishes."""
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            on_done(task, run_task(task))
+        return
+    import multiprocessing
+
+    preload_engines(tuple(sorted({o.format for task in tasks for o in task.outputs})))
+    with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {pool.submit(run_task, task): task for task in tasks}
+        for future in as_completed(futures):
+            task = futures[future]
+            try:
+                result = future.result()
+            except Exception as error:  # a worker died (killed, out of memory)
+                result = TaskResult(problems=[file_problem(task.brief.path, f"{task.doctype.name}: "
+                                                           f"worker process failed: {error}")])
+            on_done(task, result)
+
+
+class Builder:
+    """One build: plans every brief, renders what is out of date, commits outputs and manifests."""
+
+    def __init__(self, request: BuildRequest, console: Console) -> None:
+        self.request = request
+        self.console = console
+        self.fingerprint = Fingerprint(request.options)
+        self.written = 0
+        self.failed: set[Path] = set()
+        self.conflicts = 0
+
+    def run(self) -> int:
+        briefs = select_shard(sorted(self.request.briefs), self.request.shard)
+        if self.request.check:
+            return self.report_check([plan_brief(p, self.request, self.fingerprint) for p in briefs])
+        with ExitStack() as locks:
+            plans = []
+            for path in briefs:  # locks are always taken in sorted order, so builds never deadlock
+                locks.enter_context(folder_lock(self.request.out / path.stem))
+                remove_temporaries(self.request.out / path.stem)
+                plans.append(plan_brief(path, self.request, self.fingerprint))
+            self.build(plans)
+        return self.report_summary(plans)
+
+    def build(self, plans: list[Plan]) -> None:
+        """Load the out-of-date briefs, render their documents and commit them, reporting in brief order."""
+        reporter = OrderedReporter(self, plans)
+        tasks: list[Task] = []
+        for plan in plans:
+            tasks += self.prepare(plan, reporter)
+        pending = {plan.path: sum(1 for t in tasks if t.brief.path == plan.path) for plan in plans}
+        for plan in plans:
+            if not pending[plan.path]:
+                reporter.finish(plan)
+        done = 0
+
+        def on_done(task: Task, result: TaskResult) -> None:
+            nonlocal done
+            done += 1
+            plan = next(p for p in plans if p.path == task.brief.path)
+            reporter.add(plan, self.commit(plan, task, result))
+            self.console.progress(done, len(tasks), f"{plan.path.stem}/{task.doctype.name}")
+            pending[plan.path] -= 1
+            if not pending[plan.path]:
+                reporter.finish(plan)
+
+        run_tasks(tasks, self.request.jobs, on_done)
+        self.console.clear_progress()
+
+    def prepare(self, plan: Plan, reporter: OrderedReporter) -> list[Task]:
+        """Load an out-of-date brief and make its tasks; a brief with problems gets none."""
+        if not plan.reasons:
+            return []
+        from compiler.content import load_brief
+        from compiler.reproducible import source_date_epoch
+
+        try:
+            brief = load_brief(plan.path)
+        except BriefError as error:
+            self.failed.add(plan.path)
+            reporter.add(plan, [("problem", p) for p in error.problems])
+            return []
+        except OSError as error:
+            self.failed.add(plan.path)
+            reporter.add(plan, [("problem", file_problem(plan.path, f"cannot read: {error.strerror}"))])
+            return []
+        self.refresh_depends(plan, brief)
+        epoch = self.request.options.source_date_epoch or source_date_epoch(
+            brief.data.get("brief", {}).get("date"))
+        options = replace(self.request.options, source_date_epoch=epoch)
+        reporter.add(plan, self.describe_reasons(plan))
+        return [Task(brief, doctype, tuple(outputs), options)
+                for doctype in DOCUMENT_TYPES
+                if (outputs := [o for o in plan.stale if o.doctype == doctype])]
+
+    def refresh_depends(self, plan: Plan, brief: Brief) -> None:
+        """Re-hash the source text the brief names now (it may differ from the one recorded)."""
+        source = (brief.data.get("source") or {}).get("text")
+        plan.manifest.brief = plan.path.as_posix()
+        plan.manifest.source = source
+        for output in plan.outputs:
+            plan.depends[output.name] = self.fingerprint.depends(
+                plan.path, recorded_source(plan.path, source), plan.manifest, output)
+
+    def describe_reasons(self, plan: Plan) -> list[tuple[str, object]]:
+        """`-v` lines: why each output is rebuilt."""
+        if not self.request.verbose:
+            return []
+        return [("line", f"{output.target}: {', '.join(plan.reasons[output.name])}")
+                for output in plan.stale]
+
+    def commit(self, plan: Plan, task: Task, result: TaskResult) -> list[tuple[str, object]]:
+        """Record the written files in the manifest, then move each into place (or beside an edited one)."""
+        events: list[tuple[str, object]] = [
+            ("warning", file_problem(plan.path, warning)) for warning in result.warnings]
+        moves = []
+        for written in result.written:
+            name = written.output.name
+            if name in plan.edited and not self.request.overwrite_edited:
+                moves.append((written.temporary, edited_copy_path(written.output.target)))
+                events.append(("problem", self.conflict(written.output)))
+                continue
+            record = record_output(written.temporary, plan.depends[name], written.sha256)
+            old = plan.manifest.outputs.get(name)
+            record.replaced = old.sha256 if old else None
+            plan.manifest.outputs[name] = record
+            moves.append((written.temporary, written.output.target))
+        plan.manifest.fonts = dict(self.fingerprint.font_cache)
+        # Manifest first: if the build dies between the two steps, the next one sees the old file
+        # as "interrupted" (it matches `replaced`), never as a file the user edited.
+        write_manifest(plan.folder, plan.manifest)
+        for temporary, target in moves:
+            move_into_place(temporary, target)
+        self.written += len(moves)
+        if result.problems:
+            self.failed.add(plan.path)
+        events += [("problem", p) for p in result.problems]
+        if moves:
+            events.append(("wrote", [target.name for _, target in moves]))
+        return events
+
+    def conflict(self, output: Output) -> Problem:
+        """The problem reported for an output the user edited since the last build."""
+        self.conflicts += 1
+        copy = edited_copy_path(output.target)
+        return file_problem(output.target, f"{output.target} was edited since the last build; wrote "
+                            f"{copy.name} beside it; pass --overwrite-edited to replace it")
+
+    def report_check(self, plans: list[Plan]) -> int:
+        """`--check`: list what is out of date and why; write nothing."""
+        stale = 0
+        for plan in plans:
+            for output in plan.stale:
+                stale += 1
+                reasons = ", ".join(plan.reasons[output.name])
+                if output.name in plan.edited:
+                    reasons += f"; edited since the last build (a build would write " \
+                               f"{edited_copy_path(output.target).name})"
+                self.console.problem(file_problem(output.target, f"out of date: {reasons}"))
+        if stale:
+            self.console.line(f"{stale} of {sum(len(p.outputs) for p in plans)} outputs out of date")
+            return 1
+        self.console.line(f"up to date: {len(plans)} brief{'s' if len(plans) != 1 else ''}")
+        return 0
+
+    def report_summary(self, plans: list[Plan]) -> int:
+        """The last line of a build, and its exit status."""
+        current = sum(1 for plan in plans if not plan.reasons)
+        parts = [f"wrote {self.written} file{'s' if self.written != 1 else ''}"]
+        if current:
+            parts.append(f"{current} brief{'s' if current != 1 else ''} up to date")
+        if self.failed:
+            parts.append(f"{len(self.failed)} brief{'s' if len(self.failed) != 1 else ''} failed")
+        if self.conflicts:
+            parts.append(f"{self.conflicts} edited file{'s' if self.conflicts != 1 else ''} kept")
+        self.console.line("; ".join(parts))
+        return 1 if self.failed or self.conflicts else 0
+
+
+class OrderedReporter:
+    """Prints each brief's lines once it and every brief before it are finished: a stable order."""
+
+    def __init__(self, builder: Builder, plans: list[Plan]) -> None:
+        self.builder = builder
+        self.order = [plan.path for plan in plans]
+        self.events: dict[Path, list[tuple[str, object]]] = {path: [] for path in self.order}
+        self.finished: set[Path] = set()
+        self.next = 0
+
+    def add(self, plan: Plan, events: list[tuple[str, object]]) -> None:
+        self.events[plan.path] += events
+
+    def finish(self, plan: Plan) -> None:
+        self.finished.add(plan.path)
+        while self.next < len(self.order) and self.order[self.next] in self.finished:
+            self.flush(self.order[self.next])
+            self.next += 1
+
+    def flush(self, path: Path) -> None:
+        console = self.builder.console
+        events = self.events.pop(path)
+        wrote = sorted(name for kind, names in events if kind == "wrote" for name in names)
+        for kind, payload in events:
+            if kind == "line":
+                console.line(payload)
+        # Tasks finish in any order; problems print sorted, so the output is the same every run.
+        for level in ("problem", "warning"):
+            for problem in sorted(payload for kind, payload in events if kind == level):
+                console.problem(problem, "error" if level == "problem" else "warning")
+        if wrote:
+            folder = self.builder.request.out / path.stem
+            console.line(f"{folder}: wrote {', '.join(order_outputs(wrote))}")
+        elif self.builder.request.verbose and path not in self.builder.failed and not events:
+            console.line(f"{self.builder.request.out / path.stem}: up to date")
+
+
+def order_outputs(names: list[str]) -> list[str]:
+    """Output names in document-type order (memo, slides, factsheet), then by format."""
+    rank = {doctype.name: index for index, doctype in enumerate(DOCUMENT_TYPES)}
+    return sorted(names, key=lambda name: (rank.get(name.split(".")[0], len(rank)), name))
+
+
+def build(request: BuildRequest, console: Console | None = None) -> int:
+    """Run a build (or a `--check`) and return its exit status: 0 all good, 1 something failed."""
+    return Builder(request, console or Console(request.error_format)).run()
+
+
+def default_jobs() -> int:
+    """One worker per CPU."""
+    return os.cpu_count() or 1

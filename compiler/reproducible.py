@@ -1,0 +1,73 @@
+"""Byte-identical outputs: every date a PDF or Word file records comes from one SOURCE_DATE_EPOCH."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+
+# Zip cannot store dates before 1980.
+ZIP_EPOCH = 315532800
+CORE_PROPERTIES = "docProps/core.xml"
+CORE_DATE = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def source_date_epoch(brief_date: object, environ: Mapping[str, str] = os.environ) -> int:
+    """SOURCE_DATE_EPOCH when set, else midnight UTC of the brief's date ("2026-11-27", "2026-11", "2026")."""
+    if environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return int(environ["SOURCE_DATE_EPOCH"])
+    text = str(brief_date or "1980")
+    year, month, day = (list(map(int, text[:10].split("-"))) + [1, 1])[:3]
+    return int(dt.datetime(year, month, day, tzinfo=dt.timezone.utc).timestamp())
+
+
+def utc_datetime(epoch: int) -> dt.datetime:
+    """The epoch as an aware UTC datetime (never local time, so the time zone cannot leak in)."""
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+
+
+def w3c_date(epoch: int) -> str:
+    """`2026-11-27T00:00:00Z`: the form WeasyPrint's metadata (created, modified) and Word's core.xml take."""
+    return utc_datetime(epoch).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def normalise_docx_bytes(data: bytes, epoch: int) -> bytes:
+    """The same Word file with fixed zip entry times and attributes and core dates set to the epoch.
+
+    python-docx stamps each zip entry with the local time of saving and core.xml with "now"; the
+    entry order it writes is already stable, so it is kept.
+    """
+    stamp = utc_datetime(max(epoch, ZIP_EPOCH)).timetuple()[:6]
+    date = w3c_date(epoch).encode()
+    output = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == CORE_PROPERTIES:
+                content = CORE_DATE.sub(lambda m: m[1] + date + m[3], content)
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, content, compresslevel=6)
+    return output.getvalue()
+
+
+def normalise_docx(path: Path, epoch: int) -> None:
+    """Rewrite a Word file in place with `normalise_docx_bytes`."""
+    path.write_bytes(normalise_docx_bytes(path.read_bytes(), epoch))
+
+
+# Formats whose writers cannot pin every date themselves; the build applies these after writing.
+NORMALISERS = {"docx": normalise_docx}
+
+
+def normalise(path: Path, format_name: str, epoch: int) -> None:
+    """Make a freshly written output reproducible, when its format needs a pass after writing."""
+    normaliser = NORMALISERS.get(format_name)
+    if normaliser:
+        normaliser(path, epoch)
