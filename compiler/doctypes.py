@@ -16,12 +16,18 @@ class DocumentType:
     page_size: str        # CSS @page size; "{paper}" is replaced by the brief's paper setting
     min_pages: int
     max_pages: int | None  # None: no upper bound
+    over_budget_fails: bool = False  # True: more pages than max_pages is an error; False: a warning
+    overflow_hint: str = "shorten the brief's text"  # what to do when the document runs long
 
 
 DOCUMENT_TYPES: tuple[DocumentType, ...] = (
-    DocumentType("memo", "briefing memo", "memo.html.j2", "memo.css", "{paper} portrait", 1, 4),
+    DocumentType("memo", "briefing memo", "memo.html.j2", "memo.css", "{paper} portrait", 1, 4,
+                 overflow_hint="shorten the summary, claims or notes"),
+    # 16:9; each slide must fit its page (checked after layout), so the deck has no page budget.
     DocumentType("slides", "slide deck", "slides.html.j2", "slides.css", "320mm 180mm", 1, None),
-    DocumentType("factsheet", "factsheet", "factsheet.html.j2", "factsheet.css", "{paper} portrait", 1, 1),
+    DocumentType("factsheet", "factsheet", "factsheet.html.j2", "factsheet.css", "{paper} portrait",
+                 1, 1, over_budget_fails=True,
+                 overflow_hint="shorten the bottom line or claims, or remove figures/timeline entries"),
 )
 
 

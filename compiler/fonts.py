@@ -1,0 +1,123 @@
+"""The document fonts: declared files (never whatever this machine has), their CSS and their coverage."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from compiler.content.model import Brief
+from compiler.diagnostics import Problem
+
+NOTO = Path("/usr/share/fonts/truetype/noto")
+DROID = Path("/usr/share/fonts/truetype/droid")
+INSTALL_HINT = "install them with scripts/setup-system (Debian: fonts-noto-core fonts-droid-fallback)"
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One font file and the CSS family, weight and style it is declared under."""
+
+    family: str
+    path: Path
+    weight: int = 400
+    style: str = "normal"
+
+
+def _family(family: str, stem: str) -> tuple[FontFace, ...]:
+    return (
+        FontFace(family, NOTO / f"{stem}-Regular.ttf"),
+        FontFace(family, NOTO / f"{stem}-Italic.ttf", 400, "italic"),
+        FontFace(family, NOTO / f"{stem}-Bold.ttf", 700),
+        FontFace(family, NOTO / f"{stem}-BoldItalic.ttf", 700, "italic"),
+    )
+
+
+# Family names are our own, so that a font installed on the machine under the same name never stands in.
+FONT_FACES: tuple[FontFace, ...] = (
+    *_family("Briefing Serif", "NotoSerif"),
+    *_family("Briefing Sans", "NotoSans"),
+    FontFace("Briefing CJK", DROID / "DroidSansFallbackFull.ttf"),
+    FontFace("Briefing CJK", DROID / "DroidSansFallbackFull.ttf", 700),
+)
+
+# Each stack lists every family, so a character any declared font covers is always found.
+SERIF_STACK = '"Briefing Serif", "Briefing Sans", "Briefing CJK"'
+SANS_STACK = '"Briefing Sans", "Briefing Serif", "Briefing CJK"'
+
+
+class FontsMissing(Exception):
+    """A declared font file is not installed."""
+
+
+def font_files() -> frozenset[Path]:
+    """Every declared font file, resolved."""
+    return frozenset(face.path.resolve() for face in FONT_FACES)
+
+
+def check_fonts_installed() -> None:
+    """Raise FontsMissing naming the declared font files that are not on this machine."""
+    missing = sorted(str(path) for path in font_files() if not path.is_file())
+    if missing:
+        raise FontsMissing(f"document fonts not found: {', '.join(missing)}; {INSTALL_HINT}")
+
+
+def font_face_css() -> str:
+    """@font-face rules for every declared face, with explicit file URLs, plus the family stacks."""
+    rules = [
+        f'@font-face {{ font-family: "{face.family}"; src: url("{face.path.resolve().as_uri()}"); '
+        f"font-weight: {face.weight}; font-style: {face.style}; }}"
+        for face in FONT_FACES
+    ]
+    rules.append(f":root {{ --serif: {SERIF_STACK}; --sans: {SANS_STACK}; }}")
+    return "\n".join(rules)
+
+
+@lru_cache(maxsize=1)
+def covered_characters() -> frozenset[int]:
+    """Code points that at least one declared font has a glyph for (read once per process)."""
+    from fontTools.ttLib import TTFont
+
+    check_fonts_installed()
+    covered: set[int] = set()
+    for path in sorted({face.path for face in FONT_FACES}):
+        covered.update(TTFont(path, lazy=True).getBestCmap())
+    return frozenset(covered)
+
+
+def iter_text_fields(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string in the brief's data, with its key path (`claims[2].quotes[0].text`)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from iter_text_fields(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from iter_text_fields(item, f"{path}[{index}]")
+
+
+def describe_character(char: str) -> str:
+    """`U+1F600 (GRINNING FACE)`."""
+    name = unicodedata.name(char, "unnamed character")
+    return f"U+{ord(char):04X} ({name})"
+
+
+def check_coverage(brief: Brief) -> list[Problem]:
+    """One problem per text field and character that no declared font can draw."""
+    covered = covered_characters()
+    problems = []
+    for path, text in iter_text_fields(brief.data):
+        # Line breaks and tabs are layout, not glyphs; every other character must be drawable.
+        uncovered = dict.fromkeys(c for c in text if ord(c) not in covered and c not in "\n\r\t")
+        for char in uncovered:
+            line, column = brief.location(path)
+            problems.append(Problem(
+                str(brief.path), line, column, path,
+                f"character {describe_character(char)} is not covered by the document fonts "
+                "(Noto Serif, Noto Sans, Droid Sans Fallback); remove it or replace it with a "
+                "character they cover"))
+    return problems

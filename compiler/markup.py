@@ -1,0 +1,41 @@
+"""The light inline markup of brief text fields: *emphasis*, **strong**, [label](url); all else literal."""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+ALLOWED_SCHEMES = ("http:", "https:", "mailto:")
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def _accept_link(url: str) -> bool:
+    # A link with any other scheme (javascript:, file:, data:) or none (relative) stays literal text.
+    return url.strip().lower().startswith(ALLOWED_SCHEMES)
+
+
+def _create_parser() -> MarkdownIt:
+    # "zero" turns off every rule, raw HTML included (it is escaped); we enable only what we document.
+    parser = MarkdownIt("zero").enable(["emphasis", "link"])
+    parser.validateLink = _accept_link
+    return parser
+
+
+_PARSER = _create_parser()
+
+
+def render_inline(text: str) -> Markup:
+    """One text field as safe inline HTML: emphasis, strong and http(s)/mailto links only."""
+    return Markup(_PARSER.renderInline(text).strip())
+
+
+def render_paragraphs(text: str) -> list[Markup]:
+    """A multi-paragraph field (blank line between paragraphs), each paragraph as inline HTML."""
+    return [render_inline(part) for part in PARAGRAPH_BREAK.split(text.strip()) if part.strip()]
+
+
+def plain_text(text: str) -> str:
+    """The words of a field without its markup, for metadata and length estimates."""
+    return render_inline(text).striptags()

@@ -1,0 +1,178 @@
+"""PDF writer: lays the rendered HTML out with WeasyPrint, checks the page budget, writes a tagged PDF."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.document import Document
+from weasyprint.formatting_structure.boxes import LineBox, MarginBox, PageBox
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from compiler.fonts import check_fonts_installed, font_files
+from compiler.render import TEMPLATES_DIR, RenderError
+from compiler.writers import BuildOptions, RenderedDocument, WriteResult
+
+SUFFIX = ".pdf"
+PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/ua-1")
+ONE_PAGE_ATTRIBUTE = "data-one-page"
+LABEL_ATTRIBUTE = "data-label"
+LINE_HEIGHT_EM = 1.4  # converts an overflow height into "about N lines" of body text
+
+
+class ResourceRefused(Exception):
+    """A template or stylesheet asked for something outside templates/ and the declared fonts."""
+
+
+class SandboxFetcher(URLFetcher):
+    """WeasyPrint 70 URL fetcher that serves only files under templates/ and the declared font files."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("file",), fail_on_errors=True)
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        path = resolve_allowed(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+
+
+def resolve_allowed(url: str) -> Path:
+    """The local file a URL names, if the sandbox allows it; else ResourceRefused."""
+    parts = urlsplit(url)
+    if parts.scheme != "file":
+        raise ResourceRefused(f"refused to load {url!r}: only files under templates/ may be used")
+    path = Path(unquote(parts.path)).resolve()
+    if path in font_files() or path.is_relative_to(TEMPLATES_DIR):
+        return path
+    raise ResourceRefused(f"refused to load {path}: only files under templates/ and the document "
+                          "fonts may be used")
+
+
+@lru_cache(maxsize=1)
+def font_configuration() -> FontConfiguration:
+    """One font configuration per process, so @font-face files are loaded once."""
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=1)
+def check_subsetter() -> tuple[str, ...]:
+    """A warning (once per process) when WeasyPrint has to fall back to its slow font subsetter."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    if harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0):
+        return ()
+    return ("libharfbuzz-subset0 (HarfBuzz 4.1 or later) is missing: fonts are subset with fontTools, "
+            "which is much slower; install it with scripts/setup-system",)
+
+
+def lay_out(document: RenderedDocument) -> Document:
+    """WeasyPrint's page layout of the document, resources limited to the sandbox."""
+    check_fonts_installed()
+    html = HTML(string=document.html, base_url=TEMPLATES_DIR.as_uri() + "/",
+                url_fetcher=SandboxFetcher())
+    try:
+        return html.render(font_config=font_configuration())
+    except FatalURLFetchingError as error:
+        raise RenderError(f"{document.doctype.name}: {error.__cause__ or error}") from None
+
+
+def find_overflowing(layout: Document, labels: dict[str, str]) -> list[str]:
+    """Labels of one-page elements whose content ran onto a following page."""
+    overflowing: list[str] = []
+    current = None
+    for page in layout.pages:
+        starts = [anchor for anchor in page.anchors if anchor in labels]
+        if starts:
+            current = starts[-1]
+        elif current is not None and labels[current] not in overflowing:
+            overflowing.append(labels[current])
+    return overflowing
+
+
+def measure_overflow(layout: Document, max_pages: int) -> float:
+    """Height (CSS px) of the content laid out beyond the page budget (lines of text, not margins)."""
+    height = 0.0
+    for page in layout.pages[max_pages:]:
+        box = page._page_box
+        top = box.content_box_y()
+        bottoms = [line.position_y + line.height for line in iter_lines(box)]
+        height += max(bottoms, default=top) - top
+    return height
+
+
+def iter_lines(page_box: PageBox) -> Iterator[LineBox]:
+    """The line boxes of a page's content, leaving out its margin boxes (header and footer)."""
+    for child in page_box.children:
+        if not isinstance(child, MarginBox):
+            yield from (box for box in child.descendants() if isinstance(box, LineBox))
+
+
+def body_line_height(layout: Document) -> float:
+    """The height of one body line (CSS px), from the body's font size."""
+    box = layout.pages[0]._page_box
+    for child in box.descendants():
+        if child.element_tag == "body":
+            return child.style["font_size"] * LINE_HEIGHT_EM
+    return 16 * LINE_HEIGHT_EM
+
+
+def check_page_budget(document: RenderedDocument, layout: Document) -> tuple[str, ...]:
+    """Fail (or warn, as the document type declares) when the document runs over its pages."""
+    doctype = document.doctype
+    count = len(layout.pages)
+    if doctype.max_pages is None or count <= doctype.max_pages:
+        return ()
+    lines = max(1, round(measure_overflow(layout, doctype.max_pages) / body_line_height(layout)))
+    limit = "page" if doctype.max_pages == 1 else "pages"
+    message = (f"{doctype.name} runs to {count} pages (budget {doctype.max_pages} {limit}): about "
+               f"{lines} lines too long; {doctype.overflow_hint}")
+    if doctype.over_budget_fails:
+        raise RenderError(message)
+    return (message,)
+
+
+def check_one_page_elements(document: RenderedDocument, layout: Document, labels: dict[str, str]) -> None:
+    """Fail naming every element (e.g. a slide) that had to fit one page and did not."""
+    overflowing = find_overflowing(layout, labels)
+    if overflowing:
+        names = "; ".join(overflowing)
+        raise RenderError(f"{document.doctype.name}: does not fit on one page: {names}; "
+                          f"{document.doctype.overflow_hint}")
+
+
+def write_options(options: BuildOptions) -> dict[str, object]:
+    """WeasyPrint's PDF options: tagged by default, a PDF/A variant on request."""
+    if options.pdf_variant and options.pdf_variant not in PDF_VARIANTS:
+        raise RenderError(f"unknown PDF variant {options.pdf_variant!r}; use one of {', '.join(PDF_VARIANTS)}")
+    return {"pdf_tags": True, "pdf_variant": options.pdf_variant}
+
+
+def write(document: RenderedDocument, target: Path, options: BuildOptions) -> WriteResult:
+    """Lay out the document, check it fits its budget, and write it as PDF to `target`."""
+    pdf_options = write_options(options)
+    layout = lay_out(document)
+    check_one_page_elements(document, layout, collect_one_page_labels(document))
+    warnings = check_page_budget(document, layout)
+    layout.write_pdf(target, **pdf_options)
+    return WriteResult(pages=len(layout.pages), warnings=check_subsetter() + warnings)
+
+
+def collect_one_page_labels(document: RenderedDocument) -> dict[str, str]:
+    """Ids of elements marked `data-one-page`, with their `data-label`, from the rendered HTML."""
+    from html.parser import HTMLParser
+
+    labels: dict[str, str] = {}
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found = dict(attrs)
+            if ONE_PAGE_ATTRIBUTE in found and found.get("id"):
+                labels[found["id"]] = found.get(LABEL_ATTRIBUTE) or found["id"]
+
+    Collector().feed(document.html)
+    return labels
