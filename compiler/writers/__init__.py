@@ -33,6 +33,14 @@ class RenderedDocument:
     html: str
 
 
+@dataclass(frozen=True)
+class WriteResult:
+    """What a writer reports about a file it wrote: its page count if known, and any warnings."""
+
+    pages: int | None = None
+    warnings: tuple[str, ...] = ()
+
+
 def writer(format_name: str) -> ModuleType:
     """The writer module for a format name ("pdf", "docx")."""
     return import_module(WRITER_MODULES[format_name])
