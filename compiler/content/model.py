@@ -13,7 +13,8 @@ class Brief:
 
     `data` holds the content as plain Python values (dict, list, str, int); dates are ISO strings
     ("2013", "2013-02" or "2013-02-19"). `locations` maps a key path such as "claims[0].text" to the
-    1-based (line, column) of its value in the file, for messages after loading.
+    1-based (line, column) of its value in the file ("" is the whole document), for messages after
+    loading. `quotes_checked` is True when `source.text` was given and every quote was found in it.
     """
 
     path: Path
@@ -28,11 +29,19 @@ class Brief:
         return self.path.stem
 
     def location(self, key_path: str) -> tuple[int, int]:
-        """Line and column of a key path, falling back to its nearest known parent."""
-        while key_path:
-            if key_path in self.locations:
-                return self.locations[key_path]
-            key_path = key_path.rsplit(".", 1)[0] if "." in key_path else key_path.rsplit("[", 1)[0]
-            if "[" not in key_path and "." not in key_path and key_path not in self.locations:
-                break
-        return self.locations.get(key_path, (1, 1))
+        """Line and column of a key path, falling back to its nearest parent that has one."""
+        return find_location(self.locations, key_path)
+
+
+def find_location(locations: dict[str, tuple[int, int]], key_path: str) -> tuple[int, int]:
+    """Line and column of a key path in `locations`, or of its nearest parent that is there."""
+    while key_path not in locations and key_path:
+        key_path = parent_path(key_path)
+    return locations.get(key_path, (1, 1))
+
+
+def parent_path(path: str) -> str:
+    """`claims[3]` for `claims[3].text`, `claims` for `claims[3]`, "" for `claims`."""
+    if path.endswith("]"):
+        return path[: path.rindex("[")]
+    return path.rsplit(".", 1)[0] if "." in path else ""

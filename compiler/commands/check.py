@@ -1,0 +1,61 @@
+"""`briefing check`: validate brief files and verify their quotes, one summary line per brief."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from compiler.cli import find_briefs
+from compiler.content import Brief, check_brief
+from compiler.content.limits import MAX_PROBLEMS
+from compiler.content.quotes import quote_entries
+from compiler.diagnostics import Problem
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check every brief named (or all in content/); 0 if all are clean, 1 if any has problems."""
+    briefs = find_briefs(args.briefs)
+    if not briefs:
+        print("no brief files: name one, or put *.yaml files in content/", file=sys.stderr)
+        return 1
+    failed = 0
+    for path in briefs:
+        brief, problems = check_one(path)
+        print_problems(problems)
+        print(f"{path}: {summarise(brief, problems)}", flush=True)
+        failed += brief is None
+    return 1 if failed else 0
+
+
+def check_one(path: Path) -> tuple[Brief | None, list[Problem]]:
+    """check_brief, with any unforeseen failure turned into a problem so other briefs still run."""
+    try:
+        return check_brief(path)
+    except Exception as error:  # noqa: BLE001 - one brief must never stop the others
+        return None, [Problem(str(path), 1, 1, "", f"internal error while checking "
+                              f"({type(error).__name__}: {error}); please report it")]
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """Each problem on stderr, the first MAX_PROBLEMS of them: past that, more would only bury them."""
+    for problem in problems[:MAX_PROBLEMS]:
+        print(problem, file=sys.stderr)
+    if len(problems) > MAX_PROBLEMS:
+        print(f"{problems[0].file}: {len(problems) - MAX_PROBLEMS} more problems not shown; "
+              "fix these first", file=sys.stderr)
+
+
+def summarise(brief: Brief | None, problems: list[Problem]) -> str:
+    """`ok: 12 claims, 19 quotes verified against sources/x.txt`, or `2 errors`."""
+    if brief is None:
+        return plural(len(problems), "error")
+    claims = plural(len(brief.data["claims"]), "claim")
+    quotes = plural(sum(1 for _ in quote_entries(brief.data)), "quote")
+    if brief.quotes_checked:
+        return f"ok: {claims}, {quotes} verified against {brief.data['source']['text']}"
+    return f"ok: {claims}, {quotes} unchecked (no source.text)"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -1,0 +1,165 @@
+"""Verify quotes against the source text: the same words in the same order, in the paragraph named.
+
+Ignored differences, as the content format says: runs of white space and line breaks; straight and
+typographic quote marks (each of `'` and `"` stands for its whole family below, guillemets included;
+a single mark never matches a double one); hyphens, dashes and the minus sign. Invisible characters
+(soft hyphen, zero-width space, word joiner, byte-order mark) are dropped. Everything else counts,
+case included. Primes (′ ″) are not quote marks and count as themselves. A quote must lie within one
+paragraph and start and end on word boundaries ("operation" does not match inside "cooperation").
+"""
+
+from __future__ import annotations
+
+import difflib
+import heapq
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from compiler.content.reader import Document, Reporter
+
+SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b\u2039\u203a"  # ' ‘ ’ ‚ ‛ ‹ ›
+DOUBLE_QUOTES = '"\u201c\u201d\u201e\u201f\u00ab\u00bb'  # " “ ” „ ‟ « »
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"  # ‐ ‑ ‒ – — ― − ﹘ ﹣ －
+INVISIBLE = "\u00ad\u200b\u2060\ufeff"
+DROP = str.maketrans(dict.fromkeys(INVISIBLE))
+FOLD = str.maketrans({**dict.fromkeys(SINGLE_QUOTES, "'"), **dict.fromkeys(DOUBLE_QUOTES, '"'),
+                      **dict.fromkeys(DASHES, "-")})
+CANDIDATES = 25
+"""Word windows compared character by character when looking for the closest passage."""
+CLOSE_ENOUGH = 0.4
+"""Below this similarity no passage is shown: it would only mislead."""
+PASSAGE_WORDS = 60
+
+
+def normalise(text: str) -> str:
+    """Text with white space collapsed, quote marks and dashes folded, invisible characters dropped."""
+    return " ".join(text.translate(DROP).split()).translate(FOLD)
+
+
+@dataclass
+class Source:
+    """A source text split into paragraphs, in words as written and in folded words for matching."""
+
+    label: str
+    words: list[list[str]]
+    folded: list[str]
+
+    @classmethod
+    def from_text(cls, label: str, text: str) -> Source:
+        words = [paragraph.translate(DROP).split() for paragraph in split_paragraphs(text)]
+        folded = [" ".join(paragraph).translate(FOLD) for paragraph in words]
+        return cls(label, words, folded)
+
+    def find(self, quote: str) -> list[int]:
+        """The 1-based numbers of the paragraphs that hold the quote."""
+        wanted = normalise(quote)
+        return [number for number, text in enumerate(self.folded, 1) if contains(text, wanted)]
+
+    def closest(self, quote: str) -> tuple[int, str] | None:
+        """The paragraph number and text of the passage most like the quote, if any is like it."""
+        wanted = normalise(quote)
+        best = max(self.candidates(wanted), default=None,
+                   key=lambda c: similarity(wanted, " ".join(self.folded_words(c))))
+        if best is None or similarity(wanted, " ".join(self.folded_words(best))) < CLOSE_ENOUGH:
+            return None
+        number, start, size = best
+        passage = self.words[number - 1][start: start + min(size, PASSAGE_WORDS)]
+        return number, " ".join(passage) + (" …" if size > PASSAGE_WORDS else "")
+
+    def candidates(self, wanted: str) -> list[tuple[int, int, int]]:
+        """(paragraph, first word, word count) of the windows sharing most words with the quote."""
+        quote_words = wanted.split(" ")
+        vocabulary = set(quote_words)
+        windows: list[tuple[int, int, int, int]] = []
+        for number, text in enumerate(self.folded, 1):
+            hits = [word in vocabulary for word in text.split(" ")]
+            size = min(len(quote_words), len(hits))
+            shared = sum(hits[:size])
+            for start in range(len(hits) - size + 1):
+                if start:
+                    shared += hits[start + size - 1] - hits[start - 1]
+                windows.append((shared, -number, -start, size))
+        top = heapq.nlargest(CANDIDATES, windows)
+        return [(-number, -start, size) for _, number, start, size in top]
+
+    def folded_words(self, window: tuple[int, int, int]) -> list[str]:
+        number, start, size = window
+        return self.folded[number - 1].split(" ")[start: start + size]
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Blocks of lines separated by one or more blank lines, in order."""
+    paragraphs: list[list[str]] = [[]]
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line.strip():
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return ["\n".join(lines) for lines in paragraphs if lines]
+
+
+def contains(text: str, wanted: str) -> bool:
+    """Whether `wanted` occurs in `text` without starting or ending inside a word."""
+    start = text.find(wanted)
+    while start != -1:
+        end = start + len(wanted)
+        cuts_before = start > 0 and text[start - 1].isalnum() and wanted[0].isalnum()
+        cuts_after = end < len(text) and text[end].isalnum() and wanted[-1].isalnum()
+        if not (cuts_before or cuts_after):
+            return True
+        start = text.find(wanted, start + 1)
+    return False
+
+
+def similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def quote_entries(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(key path, quote) for every quote of every claim and figure."""
+    if not isinstance(data, dict):
+        return
+    for i, claim in enumerate(data.get("claims") or []):
+        quotes = claim.get("quotes") if isinstance(claim, dict) else None
+        for j, quote in enumerate(quotes if isinstance(quotes, list) else []):
+            if isinstance(quote, dict):
+                yield f"claims[{i}].quotes[{j}]", quote
+    for i, figure in enumerate(data.get("figures") or []):
+        if isinstance(figure, dict) and isinstance(figure.get("quote"), dict):
+            yield f"figures[{i}].quote", figure["quote"]
+
+
+def check_quotes(doc: Document, report: Reporter, source: Source) -> None:
+    """Report every quote not found in the source, or found in another paragraph than it says."""
+    for path, quote in quote_entries(doc.data):
+        text, paragraph = quote.get("text"), quote.get("paragraph")
+        if not isinstance(text, str) or not text.strip():
+            continue  # the schema reports it
+        found = source.find(text)
+        if not isinstance(paragraph, int) or isinstance(paragraph, bool) or paragraph < 1:
+            paragraph = None
+        if found and paragraph is not None and paragraph not in found:
+            where = f"{path}.paragraph"
+            report.add(doc.locate(where), where, f"quote found in {paragraph_list(found)}, not "
+                       f"{paragraph}; set paragraph: {found[0]}")
+        elif not found:
+            report.add(doc.locate(f"{path}.text"), f"{path}.text", not_found(source, text, paragraph))
+
+
+def paragraph_list(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"paragraph {numbers[0]}"
+    return f"paragraphs {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
+
+
+def not_found(source: Source, text: str, paragraph: int | None) -> str:
+    """The message for a quote that is nowhere in the source, with the closest passage."""
+    message = f"quote not found in {source.label}"
+    if paragraph is not None and paragraph > len(source.words):
+        message += f" (which has {len(source.words)} paragraphs, so no paragraph {paragraph})"
+    closest = source.closest(text)
+    if closest is None:
+        return message + "; no passage comes close: copy the words exactly from the source"
+    number, passage = closest
+    return f'{message}; closest passage in paragraph {number}: "{passage}"'

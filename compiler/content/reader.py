@@ -1,0 +1,305 @@
+"""Read a brief file into plain Python values, keeping the line and column of every key and value."""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+
+from compiler.content.limits import (
+    MAX_BRIEF_BYTES, MAX_DEPTH, MAX_ITEMS, MAX_PROBLEMS, MAX_TEXT_CHARS,
+)
+from compiler.content.model import find_location
+from compiler.diagnostics import Problem, shorten
+
+# Characters YAML refuses in a file (PyYAML's own test, plus the BOM it skips itself).
+YAML_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters XML 1.0, and so every document we write, cannot hold.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+SCALAR_TAGS = {
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp",
+}
+STR_TAG = "tag:yaml.org,2002:str"
+Location = tuple[int, int]
+ALIAS_REFUSED = ("YAML aliases (*name) are not allowed in a brief file, because they can expand "
+                 "without bound; write the value out in full")
+
+
+@dataclass
+class Document:
+    """A brief file's values with where each came from; `raw` keeps the text of non-string scalars."""
+
+    data: Any = None
+    values: dict[str, Location] = field(default_factory=dict)
+    keys: dict[str, Location] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def locate(self, path: str) -> Location:
+        """Where the value at `path` is, or its nearest parent that has a location."""
+        return find_location(self.values, path)
+
+
+class TooDeep(Exception):
+    """Nesting went past MAX_DEPTH; raised to stop composing before the stack runs out."""
+
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__(mark)
+        self.mark = mark
+
+
+class NodeLoader(yaml.SafeLoader):
+    """PyYAML's pure-Python loader, composing nodes only: aliases refused, nesting capped."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.aliases: list[yaml.Mark] = []
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        # An alias can expand without bound ("billion laughs"); a brief never needs one.
+        if self.check_event(yaml.AliasEvent):
+            event = self.get_event()
+            self.aliases.append(event.start_mark)
+            return yaml.ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def read_document(path: Path, label: str) -> Document:
+    """The brief file at `path` as values and locations, with every problem found on the way."""
+    doc = Document()
+    report = Reporter(label, doc.problems)
+    text = read_text(path, report)
+    if text is None:
+        return doc
+    lines = LineIndex(text)
+    bad = [match.start() for match in YAML_UNPRINTABLE.finditer(text)][:MAX_PROBLEMS]
+    root, aliases = compose(YAML_UNPRINTABLE.sub("\ufffd", text), report)
+    builder = Builder(doc, report)
+    if root is not None:
+        builder.build(root, "")
+    for index in bad:
+        report.add(lines.locate(index), builder.path_at(index), describe_character(text[index]))
+    for mark in aliases:
+        report.at_mark(mark, builder.path_at(mark.index), ALIAS_REFUSED)
+    return doc
+
+
+@dataclass
+class Reporter:
+    """Adds problems for one file."""
+
+    label: str
+    problems: list[Problem]
+
+    def add(self, where: Location, path: str, message: str) -> None:
+        self.problems.append(Problem(self.label, where[0], where[1], path, message))
+
+    def at_mark(self, mark: yaml.Mark, path: str, message: str) -> None:
+        self.add((mark.line + 1, mark.column + 1), path, message)
+
+
+def read_text(path: Path, report: Reporter) -> str | None:
+    """The file decoded as UTF-8, or None after reporting why it cannot be read."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BRIEF_BYTES + 1)
+    except FileNotFoundError:
+        report.add((1, 1), "", "file not found; check the path")
+        return None
+    except IsADirectoryError:
+        report.add((1, 1), "", "is a folder, not a brief file; name a .yaml file")
+        return None
+    except OSError as error:
+        report.add((1, 1), "", f"cannot read the file: {error.strerror or error}")
+        return None
+    if len(data) > MAX_BRIEF_BYTES:
+        report.add((1, 1), "", f"file is larger than {MAX_BRIEF_BYTES / 2**20:g} MiB, the limit "
+                   "for a brief file; shorten it")
+        return None
+    return decode_utf8(data, report, "file")
+
+
+def decode_utf8(data: bytes, report: Reporter, what: str, where: Location | None = None,
+                path: str = "") -> str | None:
+    """`data` as text without a byte-order mark, or None after reporting the first bad byte."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start].decode("utf-8")
+        line, column = LineIndex(before).locate(len(before))
+        bad = data[error.start]
+        at = f" at line {line}, column {column}" if where else ""
+        report.add(where or (line, column), path, f"{what} is not UTF-8 text: byte 0x{bad:02X}{at} "
+                   "cannot be decoded; save it as UTF-8")
+        return None
+    return text.removeprefix("\ufeff")
+
+
+class LineIndex:
+    """Finds the 1-based line and column of a character, counting line breaks as YAML does."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\r\n|[\n\r\x85\u2028\u2029]", text)]
+
+    def locate(self, index: int) -> Location:
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
+
+
+def describe_character(char: str) -> str:
+    """What is wrong with one character and what to do."""
+    code = f"U+{ord(char):04X}"
+    if 0xD800 <= ord(char) <= 0xDFFF:
+        kind = f"a lone surrogate {code}"
+    elif ord(char) in (0xFFFE, 0xFFFF):
+        kind = f"the non-character {code}"
+    else:
+        kind = f"the control character {code}"
+    return f"contains {kind}, which documents cannot hold; remove it"
+
+
+def compose(text: str, report: Reporter) -> tuple[yaml.Node | None, list[yaml.Mark]]:
+    """The YAML node tree of `text` (None after a syntax error) and where aliases were refused."""
+    loader = NodeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except TooDeep as error:
+        report.at_mark(error.mark, "", f"nesting is deeper than {MAX_DEPTH} levels; "
+                       "a brief needs no more than 6")
+        return None, []
+    except yaml.MarkedYAMLError as error:
+        report_syntax_error(error, report)
+        return None, []
+    finally:
+        loader.dispose()
+    if root is None:
+        report.add((1, 1), "", "the brief file is empty; start with 'format: 1'")
+    return root, loader.aliases
+
+
+def report_syntax_error(error: yaml.MarkedYAMLError, report: Reporter) -> None:
+    """One problem for a YAML syntax error, at the line where the faulty construct starts."""
+    problem = error.problem or "invalid YAML"
+    context, problem_mark = error.context, error.problem_mark
+    start = error.context_mark
+    if isinstance(error, yaml.scanner.ScannerError) and context == "while scanning a quoted scalar":
+        ended = f"line {problem_mark.line + 1}" if problem_mark else "the end"
+        report.at_mark(start, "", f"YAML syntax error: the quoted text that opens here is never "
+                       f"closed (the parser gave up at {ended}); add the closing quote")
+    elif isinstance(error, yaml.scanner.ScannerError) and start is not None:
+        report.at_mark(start, "", f"YAML syntax error {context}: {problem} at line "
+                       f"{problem_mark.line + 1}, column {problem_mark.column + 1}")
+    elif "'\\t'" in problem:
+        report.at_mark(problem_mark, "", "YAML syntax error: a tab character here; indent with spaces")
+    else:
+        where = problem_mark or start
+        since = f" ({context} from line {start.line + 1})" if context and start else ""
+        report.at_mark(where, "", f"YAML syntax error: {problem}{since}")
+
+
+class Builder:
+    """Turns YAML nodes into dicts, lists and scalars, recording locations and problems."""
+
+    def __init__(self, doc: Document, report: Reporter) -> None:
+        self.doc = doc
+        self.report = report
+        self.scalars = SafeConstructor()
+        self.spans: list[tuple[int, int, str]] = []
+
+    def path_at(self, index: int) -> str:
+        """Key path of the innermost scalar (value or key) holding the character at `index`."""
+        inside = [(end - start, path) for start, end, path in self.spans if start <= index < end]
+        return min(inside)[1] if inside else ""
+
+    def build(self, node: yaml.Node, path: str) -> None:
+        self.doc.data = self.value(node, path)
+
+    def value(self, node: yaml.Node, path: str) -> Any:
+        self.doc.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return self.sequence(node, path)
+        return self.scalar(node, path)
+
+    def mapping(self, node: yaml.MappingNode, path: str) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_lines: dict[str, int] = {}
+        for count, (key_node, value_node) in enumerate(node.value):
+            if count == MAX_ITEMS:
+                self.report.at_mark(key_node.start_mark, path, f"more than {MAX_ITEMS} keys; "
+                                    "a brief file has far fewer")
+                break
+            key = self.key(key_node, path)
+            if key is None:
+                continue
+            key_path = f"{path}.{key}" if path else key
+            self.spans.append((key_node.start_mark.index, key_node.end_mark.index, key_path))
+            if key in first_lines:
+                self.report.at_mark(key_node.start_mark, key_path, f"duplicate key '{shorten(key)}' "
+                                    f"(first at line {first_lines[key]}); remove one of them")
+                continue
+            first_lines[key] = key_node.start_mark.line + 1
+            self.doc.keys[key_path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.value(value_node, key_path)
+        return result
+
+    def key(self, node: yaml.Node, path: str) -> str | None:
+        # Keys are names: `1:` or `yes:` mean the text, and a list or mapping cannot be one.
+        if isinstance(node, yaml.ScalarNode):
+            self.check_text(node.value, node, path)
+            return node.value
+        self.report.at_mark(node.start_mark, path, "a key must be a plain name, not a list or mapping")
+        return None
+
+    def sequence(self, node: yaml.SequenceNode, path: str) -> list[Any]:
+        if len(node.value) > MAX_ITEMS:
+            self.report.at_mark(node.value[MAX_ITEMS].start_mark, path,
+                                f"more than {MAX_ITEMS} items; shorten the list")
+        return [self.value(item, f"{path}[{i}]") for i, item in enumerate(node.value[:MAX_ITEMS])]
+
+    def scalar(self, node: yaml.ScalarNode, path: str) -> Any:
+        self.spans.append((node.start_mark.index, node.end_mark.index, path))
+        if node.tag == STR_TAG:
+            return self.check_text(node.value, node, path)
+        self.doc.raw[path] = node.value
+        if node.tag not in SCALAR_TAGS:
+            self.report.at_mark(node.start_mark, path, f"the YAML tag '{shorten(node.tag)}' is not "
+                                "allowed in a brief file; remove it")
+            return node.value
+        try:
+            value = self.scalars.construct_object(node)
+        except (ConstructorError, ValueError, OverflowError):
+            # An impossible date such as 2013-02-30, or a number too long: keep the text so the
+            # checks that follow can say what is wrong with it.
+            return node.value
+        return value.isoformat() if type(value) is datetime.date else value
+
+    def check_text(self, text: str, node: yaml.Node, path: str) -> str:
+        if len(text) > MAX_TEXT_CHARS:
+            self.report.at_mark(node.start_mark, path, f"text is {len(text)} characters long, more "
+                                f"than the limit of {MAX_TEXT_CHARS}; shorten it")
+        if XML_ILLEGAL.search(text):
+            text = join_surrogate_pairs(text)
+            for char in sorted(set(XML_ILLEGAL.findall(text))):
+                self.report.at_mark(node.start_mark, path, describe_character(char))
+        return text
+
+
+def join_surrogate_pairs(text: str) -> str:
+    """Text with escaped UTF-16 pairs ("\\ud83d\\ude00") joined into the characters they spell."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")

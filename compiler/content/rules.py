@@ -1,0 +1,92 @@
+"""Checks the schema cannot express: real dates, unique ids, references between claims, goals and figures."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from compiler.content.reader import Document, Reporter
+from compiler.diagnostics import shorten, suggest
+
+DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+ID = re.compile(r"^[a-z0-9-]+$")
+
+
+def check_rules(doc: Document, report: Reporter) -> None:
+    """Report bad dates, duplicate ids and references to ids that do not exist."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for path, value in date_fields(data):
+        problem = date_problem(value)
+        if problem:
+            report.add(doc.locate(path), path, problem)
+    claim_ids = check_ids(doc, report, data, "claims", "claim")
+    check_ids(doc, report, data, "goals", "goal")
+    for path, value in references(data):
+        if value not in claim_ids:
+            hint = suggest(value, claim_ids) or "; use the id of one of the claims"
+            report.add(doc.locate(path), path, f"no claim has the id '{shorten(value)}'{hint}")
+
+
+def items(data: dict[str, Any], key: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(path, item) for each mapping in the list `data[key]`, skipping what the schema rejects."""
+    entries = data.get(key)
+    if isinstance(entries, list):
+        for i, entry in enumerate(entries):
+            if isinstance(entry, dict):
+                yield f"{key}[{i}]", entry
+
+
+def date_fields(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for section in ("source", "brief"):
+        part = data.get(section)
+        if isinstance(part, dict) and isinstance(part.get("date"), str):
+            yield f"{section}.date", part["date"]
+    for path, event in items(data, "timeline"):
+        if isinstance(event.get("date"), str):
+            yield f"{path}.date", event["date"]
+
+
+def date_problem(value: str) -> str | None:
+    """Why a YYYY, YYYY-MM or YYYY-MM-DD date does not exist, or None if it does (or is not one)."""
+    match = DATE.match(value)
+    if not match:
+        return None  # the schema's pattern reports it
+    year, month, day = (int(part) if part else None for part in match.groups())
+    if month is not None and not 1 <= month <= 12:
+        return f"'{value}' is not a real date: there is no month {month}; write YYYY, YYYY-MM or YYYY-MM-DD"
+    if day is not None:
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            return (f"'{value}' is not a real date: {calendar.month_name[month]} {year} has {last} days; "
+                    "write YYYY, YYYY-MM or YYYY-MM-DD")
+    return None
+
+
+def check_ids(doc: Document, report: Reporter, data: dict[str, Any], key: str, noun: str) -> list[str]:
+    """The ids in `data[key]`, reporting each one used before; duplicates are listed once."""
+    first: dict[str, int] = {}
+    for path, entry in items(data, key):
+        value = entry.get("id")
+        if not isinstance(value, str):
+            continue
+        if value in first:
+            report.add(doc.locate(f"{path}.id"), f"{path}.id", f"duplicate {noun} id '{shorten(value)}' "
+                       f"(first used at line {first[value]}); give each {noun} its own id")
+        else:
+            first[value] = doc.locate(f"{path}.id")[0]
+    return list(first)
+
+
+def references(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(path, id) for each claim id named by a goal or a figure, if it is a well-formed id."""
+    for path, goal in items(data, "goals"):
+        named = goal.get("claims")
+        for i, value in enumerate(named if isinstance(named, list) else []):
+            if isinstance(value, str) and ID.match(value):
+                yield f"{path}.claims[{i}]", value
+    for path, figure in items(data, "figures"):
+        value = figure.get("claim")
+        if isinstance(value, str) and ID.match(value):
+            yield f"{path}.claim", value
