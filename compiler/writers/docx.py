@@ -1,0 +1,518 @@
+"""Word writer: walks the rendered HTML and writes each block in its Word style, from a reference document."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterator, Union
+
+import tinyhtml5
+from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml.ns import qn
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+
+from compiler.render import resolve_page_size, resolve_paper
+from compiler.writers import BuildOptions, RenderedDocument
+from compiler.writers.docx_ooxml import (
+    abstract_num_id, add_abstract_list, add_restarting_num, append_field, append_hyperlink,
+    find_style, repeat_header_row, set_paragraph_numbering, style_numbering,
+)
+from compiler.writers.docx_package import (
+    Metadata, add_missing_styles, build_time, open_reference, page_size_mm, save,
+    set_core_properties, set_language, set_page_size,
+)
+
+SUFFIX = ".docx"
+
+logger = logging.getLogger(__name__)
+
+# Every style the templates' HTML can map to; a user's reference lacking one gets ours.
+STYLES = ["Normal", "Body Text", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3",
+          "List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2",
+          "List Number 3", "Quote", "Quote Citation", "Caption", "Header", "Footer", "Hyperlink", "Briefing Table",
+          "Table Text", "Bottom Line", "Figure Value", "Figure Label", "Classification",
+          "Speaker Notes", "Claim Kind", "Source Block"]
+
+CONTAINERS = {"html", "body", "main", "section", "div", "header", "footer", "article", "aside", "nav",
+              "figure", "hgroup", "address", "details", "dl"}
+SKIPPED = {"head", "script", "style", "template", "noscript", "svg", "img", "picture", "canvas",
+           "video", "audio", "object", "iframe", "hr", "meta", "link", "title", "colgroup"}
+PARAGRAPHS = {"p", "dt", "dd", "pre", "summary"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+BLOCKS = CONTAINERS | SKIPPED | PARAGRAPHS | HEADINGS | {
+    "blockquote", "ul", "ol", "li", "table", "figcaption", "caption", "thead", "tbody", "tfoot", "tr"}
+BOLD = {"strong", "b"}
+ITALIC = {"em", "i", "cite", "dfn", "var"}
+
+HTML_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
+# Characters XML 1.0 cannot hold: C0 controls but tab/newline/CR, surrogates, U+FFFE and U+FFFF.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+Story = Union[Document, _Cell]
+InlineNode = Union[str, "Element"]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of text with one look; "\n" stands for a line break."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    character_style: str | None = None
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What applies to the blocks inside an element: the default paragraph style, list depth, headings."""
+
+    paragraph_style: str = "Body Text"
+    list_depth: int = 0
+    heading_shift: int = 0
+
+
+def write(document: RenderedDocument, target: Path, options: BuildOptions) -> None:
+    """Write `document` as a Word file at `target`, styled by the reference document."""
+    root = tinyhtml5.parse(document.html, namespace_html_elements=False)
+    word = open_reference(options.reference_docx)
+    writer = TreeWriter(word, target.name)
+    metadata = writer.read_metadata(root)
+    writer.prepare_styles()
+    paper = resolve_paper(document.brief, options)
+    set_page_size(word, *page_size_mm(resolve_page_size(document.doctype, paper)))
+    writer.write_header_footer(metadata)
+    body = root.find("body")
+    writer.write_children(body, word, Scope(heading_shift=top_heading_level(body) - 1))
+    if metadata.language:
+        set_language(word, metadata.language)
+    set_core_properties(word, metadata, build_time(options.source_date_epoch))
+    save(word, target, options.source_date_epoch)
+
+
+class TreeWriter:
+    """Writes one HTML tree into one Word document: a method per kind of node."""
+
+    def __init__(self, word: Document, name: str) -> None:
+        self.word = word
+        self.name = name
+        self.checked_styles: dict[str, str] = {}
+        self.bullet_lists: dict[str, tuple[int, int]] = {}
+
+    # Metadata, styles, header and footer
+
+    def read_metadata(self, root) -> Metadata:
+        head = root.find("head")
+        meta = {found.get("name", "").lower(): found.get("content", "")
+                for found in (head.iter("meta") if head is not None else [])}
+        title = head.find("title") if head is not None else None
+
+        def field(value: str, where: str) -> str:
+            return self.clean(HTML_WHITESPACE.sub(" ", value).strip(), where)
+
+        return Metadata(
+            title=field(title.text or "" if title is not None else "", "<title>"),
+            author=field(meta.get("author", ""), '<meta name="author">'),
+            description=field(meta.get("description", ""), '<meta name="description">'),
+            keywords=field(meta.get("keywords", ""), '<meta name="keywords">'),
+            classification=field(meta.get("classification", ""), '<meta name="classification">'),
+            language=field(root.get("lang", ""), "<html lang>"),
+        )
+
+    def prepare_styles(self) -> None:
+        for name in add_missing_styles(self.word, STYLES):
+            logger.warning("%s: style %r is in neither reference document", self.name, name)
+
+    def write_header_footer(self, metadata: Metadata) -> None:
+        """Classification at the top and bottom of every page, the title above, "Page X of Y" below."""
+        section = self.word.sections[0]
+        section.header.is_linked_to_previous = False
+        section.footer.is_linked_to_previous = False
+        header_lines = [(metadata.classification, "Classification"), (metadata.title, "Header")]
+        self.fill_story(section.header, [line for line in header_lines if line[0]])
+        page_line = section.footer.paragraphs[0]
+        page_line.style = self.paragraph_style("Footer")
+        page_line.add_run("Page ")
+        append_field(page_line, "PAGE", "1")
+        page_line.add_run(" of ")
+        append_field(page_line, "NUMPAGES", "1")
+        if metadata.classification:
+            section.footer.add_paragraph(metadata.classification, self.paragraph_style("Classification"))
+
+    def fill_story(self, story, lines: list[tuple[str, str]]) -> None:
+        first = story.paragraphs[0]
+        for index, (text, style) in enumerate(lines):
+            paragraph = first if index == 0 else story.add_paragraph()
+            paragraph.style = self.paragraph_style(style)
+            paragraph.add_run(text)
+
+    # Blocks
+
+    def write_children(self, element, story: Story, scope: Scope) -> None:
+        """Each block child by its kind; runs of inline content between blocks become paragraphs."""
+        if element is None:
+            return
+        for kind, content in flow(element):
+            if kind == "inline":
+                self.write_inline_paragraph(content, element, story, scope.paragraph_style)
+            else:
+                self.write_block(content, story, scope)
+
+    def write_block(self, element, story: Story, scope: Scope) -> None:
+        tag = element.tag
+        if is_skipped(element):
+            return
+        if tag in HEADINGS:
+            self.write_heading(element, story, scope)
+        elif tag in PARAGRAPHS or tag == "li":
+            self.write_paragraph(element, story, scope.paragraph_style)
+        elif tag == "blockquote":
+            self.write_blockquote(element, story, scope)
+        elif tag in ("ul", "ol"):
+            self.write_list(element, story, scope)
+        elif tag == "table":
+            self.write_table(element, story, scope)
+        elif tag in ("figcaption", "caption"):
+            self.write_paragraph(element, story, "Caption")
+        elif has_class(element, "slide"):
+            self.write_slide(element, story, scope)
+        elif tag == "aside" and has_class(element, "notes"):
+            self.write_container(element, story, replace(scope, paragraph_style="Speaker Notes"))
+        else:
+            self.write_container(element, story, scope)
+
+    def write_container(self, element, story: Story, scope: Scope) -> None:
+        """A container names the style of the paragraphs inside it; holding only text, it is one."""
+        style = element.get("data-style")
+        if style and all(kind == "inline" for kind, _ in flow(element)):
+            self.write_paragraph(element, story, style)
+            return
+        self.write_children(element, story, replace(scope, paragraph_style=style or scope.paragraph_style))
+
+    def write_slide(self, element, story: Story, scope: Scope) -> None:
+        """A slide is an outline entry: its first heading becomes a Heading 1, the rest follow."""
+        self.write_container(element, story, replace(scope, heading_shift=top_heading_level(element) - 1))
+
+    def write_heading(self, element, story: Story, scope: Scope) -> None:
+        level = min(3, max(1, int(element.tag[1]) - scope.heading_shift))
+        self.write_paragraph(element, story, f"Heading {level}")
+
+    def write_paragraph(self, element, story: Story, default_style: str) -> Paragraph | None:
+        return self.write_inline_paragraph(children_of(element), element, story, element.get("data-style") or default_style)
+
+    def write_blockquote(self, element, story: Story, scope: Scope) -> None:
+        """A quote's paragraphs in the Quote style; its attribution (`cite`, `footer`) ends the last one."""
+        style = element.get("data-style") or "Quote"
+        last = None
+        for kind, content in flow(element, extra_blocks={"cite"}):
+            if kind == "inline":
+                last = self.write_inline_paragraph(content, element, story, style)
+            elif is_skipped(content):
+                continue
+            elif content.tag in ("cite", "footer") and last is not None:
+                self.append_attribution(last, content)
+            elif content.tag in ("cite", "footer", "p"):
+                last = self.write_paragraph(content, story, style)
+            else:
+                self.write_block(content, story, replace(scope, paragraph_style=style))
+                last = None
+
+    def append_attribution(self, paragraph: Paragraph, element) -> None:
+        look = Segment("", character_style=self.character_style("Quote Citation"))
+        segments = collapse_whitespace(self.segments(children_of(element), element, look))
+        if segments:
+            self.write_segments(paragraph, [replace(look, text=" "), *segments])
+
+    def write_list(self, element, story: Story, scope: Scope) -> None:
+        """One paragraph per item in List Bullet/Number (2, 3 when nested); each `ol` counts from 1."""
+        depth = min(3, scope.list_depth + 1)
+        ordered = element.tag == "ol"
+        style = ("List Number" if ordered else "List Bullet") + ("" if depth == 1 else f" {depth}")
+        style = element.get("data-style") or style
+        numbering = self.list_numbering(style, ordered, depth)
+        item_scope = replace(scope, list_depth=depth, paragraph_style=style)
+        for item in element:
+            if isinstance(item.tag, str) and item.tag == "li" and not is_skipped(item):
+                self.write_list_item(item, story, item_scope, numbering)
+
+    def write_list_item(self, item, story: Story, scope: Scope, numbering: tuple[int, int] | None) -> None:
+        numbered = False
+        for kind, content in flow(item):
+            if kind == "inline" or content.tag == "p":
+                paragraph = (self.write_inline_paragraph(content, item, story, scope.paragraph_style)
+                             if kind == "inline" else self.write_paragraph(content, story, scope.paragraph_style))
+                if paragraph is not None and numbering and not numbered:
+                    set_paragraph_numbering(paragraph, *numbering)
+                numbered = numbered or paragraph is not None
+            else:
+                self.write_block(content, story, scope)
+
+    def list_numbering(self, style: str, ordered: bool, depth: int) -> tuple[int, int] | None:
+        """The (numId, level) to put on a list's paragraphs; None when the style's own numbering serves.
+
+        python-docx cannot restart numbering, so each ordered list gets a new w:num on the style's
+        abstract list with a startOverride of 1. A style without numbering (some users' references)
+        gets a list definition of its own.
+        """
+        numbering = self.word.part.numbering_part.element
+        styles = self.word.styles.element
+        applied = style_numbering(styles, find_style(styles, self.paragraph_style(style)))
+        if applied is not None:
+            num_id, level = applied
+            abstract = abstract_num_id(numbering, num_id)
+            if not ordered or abstract is None:
+                return None
+            return add_restarting_num(numbering, abstract, level), level
+        if ordered:
+            return add_restarting_num(numbering, add_abstract_list(numbering, True, depth - 1), 0), 0
+        if style not in self.bullet_lists:
+            abstract = add_abstract_list(numbering, False, depth - 1)
+            self.bullet_lists[style] = (int(numbering.add_num(abstract).get(qn("w:numId"))), 0)
+        return self.bullet_lists[style]
+
+    def write_table(self, element, story: Story, scope: Scope) -> None:
+        """A table in "Briefing Table" (or its `data-style`), header rows repeated on each page."""
+        for caption in element.findall("caption"):
+            self.write_paragraph(caption, story, "Caption")
+        rows = table_rows(element)
+        if not rows:
+            return
+        columns = max(len(cells) for _, cells in rows)
+        table = story.add_table(rows=len(rows), cols=columns)
+        table.style = self.table_style(element.get("data-style") or "Briefing Table")
+        set_table_look(table, header=any(header for header, _ in rows))
+        for row, (header, cells) in zip(table.rows, rows):
+            if header:
+                repeat_header_row(row)
+            for cell, cell_element in zip(row.cells, cells):
+                self.write_cell(cell_element, cell, scope)
+
+    def write_cell(self, element, cell: _Cell, scope: Scope) -> None:
+        for paragraph in cell._tc.findall(qn("w:p")):
+            cell._tc.remove(paragraph)
+        cell_scope = Scope(paragraph_style=element.get("data-style") or "Table Text",
+                           heading_shift=scope.heading_shift)
+        for kind, content in flow(element):
+            if kind == "inline":
+                self.write_inline_paragraph(content, element, cell, cell_scope.paragraph_style)
+            else:
+                self.write_block(content, cell, cell_scope)
+        if cell._tc[-1].tag != qn("w:p"):
+            cell.add_paragraph()  # a cell must end with a paragraph
+
+    # Inline content
+
+    def write_inline_paragraph(self, nodes: list[InlineNode], owner, story: Story,
+                               style: str) -> Paragraph | None:
+        """A paragraph of the inline `nodes`, or nothing when they hold no text."""
+        segments = collapse_whitespace(self.segments(nodes, owner, Segment("")))
+        if not segments:
+            return None
+        paragraph = story.add_paragraph(style=self.paragraph_style(style))
+        self.write_segments(paragraph, segments)
+        return paragraph
+
+    def segments(self, nodes: list[InlineNode], owner, look: Segment) -> Iterator[Segment]:
+        for node in nodes:
+            if isinstance(node, str):
+                if node:
+                    yield replace(look, text=self.clean(node, describe(owner, node)))
+            elif isinstance(node.tag, str) and not is_skipped(node):
+                yield from self.inline_element(node, look)
+
+    def inline_element(self, element, look: Segment) -> Iterator[Segment]:
+        tag = element.tag
+        if tag == "br":
+            yield replace(look, text="\n")
+            return
+        if tag in BOLD:
+            look = replace(look, bold=True)
+        if tag in ITALIC:
+            look = replace(look, italic=True)
+        if tag == "a" and element.get("href"):
+            look = replace(look, href=self.clean(element.get("href").strip(), describe(element, "href")))
+        if element.get("data-style"):
+            look = replace(look, character_style=self.character_style(element.get("data-style")))
+        yield from self.segments(children_of(element), element, look)
+
+    def write_segments(self, paragraph: Paragraph, segments: list[Segment]) -> None:
+        """Runs of text (never interpreted), consecutive runs with one link target inside one w:hyperlink."""
+        link, link_target = None, None
+        for segment in segments:
+            if segment.href != link_target:
+                link = append_hyperlink(paragraph, segment.href) if segment.href else None
+                link_target = segment.href
+            run = paragraph.add_run()
+            if segment.text == "\n":
+                run.add_break()
+            else:
+                run.text = segment.text
+            run.bold = segment.bold or None
+            run.italic = segment.italic or None
+            style = segment.character_style or ("Hyperlink" if segment.href else None)
+            if style:
+                run.style = self.character_style(style)
+            if link is not None:
+                link.append(run._r)
+
+    # Styles and text
+
+    def paragraph_style(self, name: str) -> str:
+        return self.checked_style(name, WD_STYLE_TYPE.PARAGRAPH, fallback="Body Text")
+
+    def table_style(self, name: str) -> str:
+        return self.checked_style(name, WD_STYLE_TYPE.TABLE, fallback="Briefing Table")
+
+    def character_style(self, name: str) -> str | None:
+        """A character style by name, or the character twin a paragraph style links to."""
+        style = find_style(self.word.styles.element, name)
+        if style is not None and style.get(qn("w:type")) == "paragraph":
+            link = style.find(qn("w:link"))
+            linked = self.word.styles.get_by_id(link.get(qn("w:val")), WD_STYLE_TYPE.CHARACTER) \
+                if link is not None else None
+            return linked.name if linked is not None and linked.type == WD_STYLE_TYPE.CHARACTER else None
+        return self.checked_style(name, WD_STYLE_TYPE.CHARACTER, fallback=None)
+
+    def checked_style(self, name: str, kind: WD_STYLE_TYPE, fallback: str | None) -> str | None:
+        """`name` if the document has a style of that name and kind (copying ours if need be), else `fallback`."""
+        if name not in self.checked_styles:
+            add_missing_styles(self.word, [name])
+            style = find_style(self.word.styles.element, name)
+            if style is None or style.get(qn("w:type")) != kind_name(kind):
+                logger.warning("%s: no %s style named %r; using %r", self.name, kind_name(kind), name, fallback)
+                self.checked_styles[name] = fallback
+            else:
+                self.checked_styles[name] = name
+        return self.checked_styles[name]
+
+    def clean(self, text: str, where: str) -> str:
+        """`text` without the characters XML cannot hold, with a warning naming where each was."""
+        found = sorted(set(NOT_XML.findall(text)))
+        if not found:
+            return text
+        codes = ", ".join(f"U+{ord(char):04X}" for char in found)
+        logger.warning("%s: %s: removed a character Word cannot hold (%s)", self.name, where, codes)
+        return NOT_XML.sub("", text)
+
+
+def top_heading_level(element) -> int:
+    """The highest level among headings that take a Heading style (not a `data-style` like Title)."""
+    if element is None:
+        return 1
+    return min((int(found.tag[1]) for found in element.iter()
+                if found.tag in HEADINGS and not found.get("data-style")), default=1)
+
+
+def kind_name(kind: WD_STYLE_TYPE) -> str:
+    return {WD_STYLE_TYPE.PARAGRAPH: "paragraph", WD_STYLE_TYPE.CHARACTER: "character",
+            WD_STYLE_TYPE.TABLE: "table"}[kind]
+
+
+def flow(element, extra_blocks: frozenset[str] | set[str] = frozenset()) -> Iterator[tuple[str, object]]:
+    """An element's content as ("inline", [text and inline elements]) runs and ("block", element)s."""
+    pending: list[InlineNode] = [element.text or ""]
+    for child in element:
+        if not isinstance(child.tag, str):  # a comment or processing instruction
+            pending.append(child.tail or "")
+            continue
+        if child.tag in BLOCKS or child.tag in extra_blocks:
+            if has_text(pending):
+                yield "inline", pending
+            pending = []
+            yield "block", child
+        else:
+            pending.append(child)
+        pending.append(child.tail or "")
+    if has_text(pending):
+        yield "inline", pending
+
+
+def children_of(element) -> list[InlineNode]:
+    """An element's text and child elements in document order (each child followed by its tail)."""
+    return [element.text or ""] + [node for child in element for node in (child, child.tail or "")]
+
+
+def has_text(nodes: list[InlineNode]) -> bool:
+    return any((node.strip() if isinstance(node, str) else True) for node in nodes)
+
+
+def collapse_whitespace(segments: Iterator[Segment]) -> list[Segment]:
+    """HTML's white-space rule: runs of spaces and newlines are one space, none at a line's ends."""
+    collapsed: list[Segment] = []
+    at_line_start = True
+    for segment in segments:
+        if segment.text == "\n":
+            trim_line_end(collapsed)
+            collapsed.append(segment)
+            at_line_start = True
+            continue
+        text = HTML_WHITESPACE.sub(" ", segment.text)
+        if at_line_start or (collapsed and collapsed[-1].text.endswith(" ")):
+            text = text.lstrip(" ")
+        if text:
+            collapsed.append(replace(segment, text=text))
+            at_line_start = False
+    trim_line_end(collapsed)
+    return collapsed
+
+
+def trim_line_end(segments: list[Segment]) -> None:
+    while segments and segments[-1].text != "\n" and segments[-1].text.endswith(" "):
+        trimmed = segments[-1].text.rstrip(" ")
+        if trimmed:
+            segments[-1] = replace(segments[-1], text=trimmed)
+            return
+        segments.pop()
+
+
+def table_rows(table) -> list[tuple[bool, list]]:
+    """(is a header row, its cells) for each row of a table, thead first and tfoot last."""
+    rows: list[tuple[bool, list]] = []
+    for part in ("thead", None, "tbody", "tfoot"):
+        groups = [table] if part is None else table.findall(part)
+        for group in groups:
+            for row in group.findall("tr"):
+                cells = [cell for cell in row if cell.tag in ("td", "th")]
+                if cells and not is_skipped(row):
+                    rows.append((part == "thead" or all(cell.tag == "th" for cell in cells), cells))
+    return rows
+
+
+def set_table_look(table, header: bool) -> None:
+    """Which parts of the table style apply: the header row only when there is one."""
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is None:
+        look = table._tbl.tblPr.makeelement(qn("w:tblLook"), {})
+        table._tbl.tblPr.append(look)
+    for attribute, value in (("firstRow", header), ("lastRow", False), ("firstColumn", False),
+                             ("lastColumn", False), ("noHBand", True), ("noVBand", True)):
+        look.set(qn(f"w:{attribute}"), "1" if value else "0")
+    look.attrib.pop(qn("w:val"), None)
+    width = table._tbl.tblPr.find(qn("w:tblW"))
+    width.set(qn("w:type"), "pct")
+    width.set(qn("w:w"), "5000")
+
+
+def is_skipped(element) -> bool:
+    return (element.tag in SKIPPED or has_class(element, "pdf-only")
+            or element.get("hidden") is not None)
+
+
+def has_class(element, name: str) -> bool:
+    return name in (element.get("class") or "").split()
+
+
+def describe(element, text: str) -> str:
+    """Where a piece of text sits, for a warning: `<p> in section#claims ("The article…")`."""
+    words = HTML_WHITESPACE.sub(" ", NOT_XML.sub("", text)).strip()
+    excerpt = f' ("{words[:40]}…")' if len(words) > 40 else f' ("{words}")' if words else ""
+    label = f"<{element.tag}>"
+    if element.get("id"):
+        label += f"#{element.get('id')}"
+    elif element.get("class"):
+        label += "." + ".".join(element.get("class").split())
+    return label + excerpt

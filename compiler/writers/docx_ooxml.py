@@ -1,0 +1,185 @@
+"""WordprocessingML that python-docx has no API for: hyperlinks, fields, list restarts, style fallback."""
+
+from __future__ import annotations
+
+import copy
+
+from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+
+def element(tag: str, **attributes: str) -> OxmlElement:
+    """A new `w:` element with `w:` attributes (`element("w:numId", val="3")`)."""
+    made = OxmlElement(tag)
+    for name, value in attributes.items():
+        made.set(qn(f"w:{name}"), value)
+    return made
+
+
+def append_hyperlink(paragraph: Paragraph, url: str) -> OxmlElement:
+    """An external w:hyperlink at the end of `paragraph`; the caller moves its runs into it."""
+    relationship_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), relationship_id)
+    link.set(qn("w:history"), "1")
+    paragraph._p.append(link)
+    return link
+
+
+def append_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
+    """A complex field (`PAGE`, `NUMPAGES`), which Word and LibreOffice both update on layout."""
+    run_properties = paragraph.runs[-1]._r.rPr if paragraph.runs else None
+    pieces = [element("w:fldChar", fldCharType="begin"), instruction_text(instruction),
+              element("w:fldChar", fldCharType="separate"), result_text(placeholder),
+              element("w:fldChar", fldCharType="end")]
+    for piece in pieces:
+        run = OxmlElement("w:r")
+        if run_properties is not None:
+            run.append(copy.deepcopy(run_properties))
+        run.append(piece)
+        paragraph._p.append(run)
+
+
+def instruction_text(instruction: str) -> OxmlElement:
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    return text
+
+
+def result_text(placeholder: str) -> OxmlElement:
+    text = OxmlElement("w:t")
+    text.text = placeholder
+    return text
+
+
+def find_style(styles, name: str):
+    """The w:style in a w:styles element whose name is `name`, matching Word's lower-case built-ins."""
+    wanted = name.lower()
+    for style in styles.findall(qn("w:style")):
+        found = style.find(qn("w:name"))
+        if found is not None and found.get(qn("w:val"), "").lower() == wanted:
+            return style
+    return None
+
+
+def copy_style(target_styles, source_styles, name: str) -> bool:
+    """Copy style `name` (and the styles it is based on or linked to) into `target_styles`.
+
+    Numbering is dropped from a copied style: its numIds mean nothing in another document, and the
+    list writer gives a style without numbering its own. Returns False when `source_styles` lacks it.
+    """
+    style = find_style(source_styles, name)
+    if style is None:
+        return False
+    if find_style(target_styles, name) is not None:
+        return True
+    copied = copy.deepcopy(style)
+    for numbering in copied.findall(f"{qn('w:pPr')}/{qn('w:numPr')}"):
+        numbering.getparent().remove(numbering)
+    for attribute in (qn("w:default"),):
+        copied.attrib.pop(attribute, None)
+    make_style_id_unique(target_styles, copied)
+    target_styles.append(copied)
+    for relation in ("w:basedOn", "w:link", "w:next"):
+        related = style.find(qn(relation))
+        if related is not None:
+            copy_related_style(target_styles, source_styles, related.get(qn("w:val")), copied, relation)
+    return True
+
+
+def copy_related_style(target_styles, source_styles, style_id: str, copied, relation: str) -> None:
+    """Bring along the style `copied` points at, re-pointing it at the target's own copy of it."""
+    source = source_styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style_id}']")
+    pointer = copied.find(qn(relation))
+    if source is None:
+        copied.remove(pointer)
+        return
+    name = source.find(qn("w:name")).get(qn("w:val"))
+    if not copy_style(target_styles, source_styles, name):
+        copied.remove(pointer)
+        return
+    pointer.set(qn("w:val"), find_style(target_styles, name).get(qn("w:styleId")))
+
+
+def make_style_id_unique(styles, style) -> None:
+    """Rename a copied style's id if the target already uses it for a differently named style."""
+    style_id = style.get(qn("w:styleId"))
+    taken = {existing.get(qn("w:styleId")) for existing in styles.findall(qn("w:style"))}
+    candidate, counter = style_id, 1
+    while candidate in taken:
+        counter += 1
+        candidate = f"{style_id}{counter}"
+    style.set(qn("w:styleId"), candidate)
+
+
+def style_numbering(styles, style) -> tuple[int, int] | None:
+    """(numId, ilvl) a paragraph style applies, following its basedOn chain; None if it has none."""
+    while style is not None:
+        numbering = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+        if numbering is not None and numbering.find(qn("w:numId")) is not None:
+            level = numbering.find(qn("w:ilvl"))
+            return (int(numbering.find(qn("w:numId")).get(qn("w:val"))),
+                    int(level.get(qn("w:val"))) if level is not None else 0)
+        based_on = style.find(qn("w:basedOn"))
+        if based_on is None:
+            return None
+        style = styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='{based_on.get(qn('w:val'))}']")
+    return None
+
+
+def abstract_num_id(numbering, num_id: int) -> int | None:
+    """The abstractNumId a w:num points at, or None when the numId is unknown."""
+    for num in numbering.findall(qn("w:num")):
+        if num.get(qn("w:numId")) == str(num_id):
+            return int(num.find(qn("w:abstractNumId")).get(qn("w:val")))
+    return None
+
+
+def add_restarting_num(numbering, abstract_id: int, level: int) -> int:
+    """A new w:num on `abstract_id` whose `level` starts again at 1: one per ordered list."""
+    num = numbering.add_num(abstract_id)
+    override = num.add_lvlOverride(ilvl=level)
+    override.add_startOverride(1)
+    return int(num.get(qn("w:numId")))
+
+
+def add_abstract_list(numbering, ordered: bool, level: int) -> int:
+    """A single-level list definition (for a reference document whose list styles carry none)."""
+    taken = [int(found) for found in numbering.xpath("./w:abstractNum/@w:abstractNumId")]
+    abstract_id = max(taken, default=-1) + 1
+    abstract = element("w:abstractNum", abstractNumId=str(abstract_id))
+    abstract.append(element("w:multiLevelType", val="singleLevel"))
+    lvl = element("w:lvl", ilvl="0")
+    lvl.append(element("w:start", val="1"))
+    lvl.append(element("w:numFmt", val="decimal" if ordered else "bullet"))
+    lvl.append(element("w:lvlText", val="%1." if ordered else "•"))
+    lvl.append(element("w:lvlJc", val="left"))
+    paragraph = element("w:pPr")
+    paragraph.append(element("w:ind", left=str(360 * (level + 1)), hanging="360"))
+    lvl.append(paragraph)
+    abstract.append(lvl)
+    # Schema order: every w:abstractNum before the first w:num.
+    first_num = numbering.find(qn("w:num"))
+    if first_num is None:
+        numbering.append(abstract)
+    else:
+        first_num.addprevious(abstract)
+    return abstract_id
+
+
+def set_paragraph_numbering(paragraph: Paragraph, num_id: int, level: int) -> None:
+    properties = paragraph._p.get_or_add_pPr()
+    numbering = properties.get_or_add_numPr()
+    numbering.get_or_add_ilvl().val = level
+    numbering.get_or_add_numId().val = num_id
+
+
+def repeat_header_row(row) -> None:
+    """Mark a table row as a header row, repeated at the top of each page the table spans."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(element("w:tblHeader"))
+    properties.append(element("w:cantSplit"))

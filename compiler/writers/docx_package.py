@@ -1,0 +1,151 @@
+"""A Word file's frame: start from the reference document, set page and properties, save reproducibly."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+import docx
+from docx.document import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from docx.shared import Emu, Mm
+
+from compiler.outputs import write_atomic
+from compiler.reproducible import normalise_docx_bytes, utc_datetime
+from compiler.writers.docx_ooxml import copy_style, find_style
+
+REFERENCE_DOCX = Path(__file__).resolve().parent.parent.parent / "templates" / "reference.docx"
+
+PAPER_SIZES_MM = {"a4": (210, 297), "a5": (148, 210), "a3": (297, 420),
+                  "letter": (215.9, 279.4), "legal": (215.9, 355.6)}
+CORE_PROPERTY_LIMIT = 255
+LENGTH_UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the HTML says about itself: core properties and the running header/footer text."""
+
+    title: str = ""
+    author: str = ""
+    description: str = ""
+    keywords: str = ""
+    classification: str = ""
+    language: str = ""
+
+
+def open_reference(path: Path | None) -> Document:
+    """A new document carrying the reference's styles, numbering and section, with nothing in it."""
+    document = docx.Document(str(path or REFERENCE_DOCX))
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    drop_header_footer_references(document)
+    return document
+
+
+def drop_header_footer_references(document: Document) -> None:
+    """Forget the reference's own headers and footers: each output gets ours, one per page."""
+    for section in document.sections:
+        properties = section._sectPr
+        for tag in ("w:headerReference", "w:footerReference", "w:titlePg"):
+            for reference in properties.findall(qn(tag)):
+                properties.remove(reference)
+    document.settings.odd_and_even_pages_header_footer = False
+
+
+def add_missing_styles(document: Document, names: list[str]) -> list[str]:
+    """Copy the styles a user's reference lacks from ours; returns the names it could not find anywhere."""
+    missing = [name for name in names if find_style(document.styles.element, name) is None]
+    if not missing:
+        return []
+    ours = ours_styles()
+    return [name for name in missing if not copy_style(document.styles.element, ours, name)]
+
+
+@lru_cache(maxsize=1)
+def ours_styles():
+    return docx.Document(str(REFERENCE_DOCX)).styles.element
+
+
+def page_size_mm(page_size: str) -> tuple[float, float]:
+    """Width and height in mm of a CSS @page size such as "A4 portrait" or "320mm 180mm"."""
+    words = page_size.lower().split()
+    lengths = [parse_length(word) for word in words if word[0].isdigit()]
+    if len(lengths) == 2:
+        return lengths[0], lengths[1]
+    named = [PAPER_SIZES_MM[word] for word in words if word in PAPER_SIZES_MM]
+    width, height = named[0] if named else PAPER_SIZES_MM["a4"]
+    return (height, width) if "landscape" in words else (width, height)
+
+
+def parse_length(word: str) -> float:
+    for unit, millimetres in LENGTH_UNITS_MM.items():
+        if word.endswith(unit):
+            return float(word[: -len(unit)]) * millimetres
+    raise ValueError(f"page size length without a unit: {word!r}")
+
+
+def set_page_size(document: Document, width_mm: float, height_mm: float) -> None:
+    """Paper size and orientation per document type; margins stay the reference's."""
+    for section in document.sections:
+        section.orientation = WD_ORIENT.LANDSCAPE if width_mm > height_mm else WD_ORIENT.PORTRAIT
+        section.page_width = Emu(Mm(width_mm))
+        section.page_height = Emu(Mm(height_mm))
+
+
+def set_language(document: Document, language: str) -> None:
+    """The language spell-checkers and hyphenation use, in the document defaults (w:lang)."""
+    defaults = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if defaults is None:
+        return
+    lang = defaults.find(qn("w:lang"))
+    if lang is None:
+        lang = defaults.makeelement(qn("w:lang"), {})
+        defaults.append(lang)
+    lang.set(qn("w:val"), language)
+
+
+def set_core_properties(document: Document, metadata: Metadata, when: datetime) -> None:
+    properties = document.core_properties
+    properties.title = shorten(metadata.title)
+    properties.author = shorten(metadata.author)
+    properties.last_modified_by = shorten(metadata.author)
+    properties.subject = shorten(metadata.description)
+    properties.keywords = shorten(metadata.keywords)
+    properties.language = shorten(metadata.language)
+    properties.comments = ""
+    properties.category = shorten(metadata.classification)
+    properties.content_status = ""
+    properties.revision = 1
+    properties.created = when
+    properties.modified = when
+    properties.last_printed = when
+
+
+def shorten(text: str) -> str:
+    """Text cut at a word to the 255 characters a core property holds."""
+    if len(text) <= CORE_PROPERTY_LIMIT:
+        return text
+    cut = text[: CORE_PROPERTY_LIMIT - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
+
+
+def build_time(source_date_epoch: int | None) -> datetime:
+    """The moment a build claims to happen: SOURCE_DATE_EPOCH when given, for identical rebuilds."""
+    if source_date_epoch is None:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+    return utc_datetime(source_date_epoch)
+
+
+def save(document: Document, target: Path, epoch: int | None) -> None:
+    """Save atomically; with an epoch, every date in the file is that epoch (identical rebuilds)."""
+    raw = io.BytesIO()
+    document.save(raw)
+    data = raw.getvalue() if epoch is None else normalise_docx_bytes(raw.getvalue(), epoch)
+    write_atomic(target, data)
