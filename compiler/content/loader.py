@@ -46,20 +46,15 @@ def read_source(path: Path, doc: Document, report: Reporter) -> str | None:
     if not isinstance(name, str) or not name.strip():
         return None
     where = doc.locate("source.text")
-    file = path.parent / name
-    if Path(name).is_absolute():
-        report.add(where, "source.text", "must be a path relative to the brief file, "
-                   "like sources/article.txt")
+    file = source_file(path, name)
+    if isinstance(file, str):
+        report.add(where, "source.text", file)
         return None
     try:
         with file.open("rb") as stream:
             data = stream.read(MAX_SOURCE_BYTES + 1)
-    except FileNotFoundError:
-        report.add(where, "source.text", f"source text file not found: {file}; "
-                   "the path is relative to the brief file")
-        return None
     except OSError as error:
-        report.add(where, "source.text", f"cannot read the source text {file}: "
+        report.add(where, "source.text", f"cannot read the source text {name}: "
                    f"{error.strerror or error}")
         return None
     if len(data) > MAX_SOURCE_BYTES:
@@ -67,3 +62,23 @@ def read_source(path: Path, doc: Document, report: Reporter) -> str | None:
                    f"{MAX_SOURCE_BYTES / 2**20:g} MiB, the limit; brief a shorter text")
         return None
     return decode_utf8(data, report, f"source text {name}", where, "source.text")
+
+
+def source_file(path: Path, name: str) -> Path | str:
+    """The source text file `name` names, or why it cannot be read.
+
+    It must be a regular file in the brief's folder or below: a brief is data, so it must not make
+    the compiler read files elsewhere (`../../etc/passwd`, a link leading out, a device or a pipe).
+    """
+    folder = path.parent.resolve()
+    if Path(name).is_absolute():
+        return "must be a path relative to the brief file, like sources/article.txt"
+    file = (folder / name).resolve()
+    if not file.is_relative_to(folder):
+        return (f"source text {name} is outside the brief's folder; put it in {path.parent}/ "
+                "or a folder below it")
+    if not file.exists():
+        return f"source text file not found: {path.parent / name}; the path is relative to the brief file"
+    if not file.is_file():
+        return f"source text {name} is not a regular file; name a plain text file"
+    return file

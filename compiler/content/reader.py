@@ -114,15 +114,13 @@ class Reporter:
 
 def read_text(path: Path, report: Reporter) -> str | None:
     """The file decoded as UTF-8, or None after reporting why it cannot be read."""
+    problem = unreadable(path)
+    if problem:
+        report.add((1, 1), "", problem)
+        return None
     try:
         with path.open("rb") as stream:
             data = stream.read(MAX_BRIEF_BYTES + 1)
-    except FileNotFoundError:
-        report.add((1, 1), "", "file not found; check the path")
-        return None
-    except IsADirectoryError:
-        report.add((1, 1), "", "is a folder, not a brief file; name a .yaml file")
-        return None
     except OSError as error:
         report.add((1, 1), "", f"cannot read the file: {error.strerror or error}")
         return None
@@ -131,6 +129,17 @@ def read_text(path: Path, report: Reporter) -> str | None:
                    "for a brief file; shorten it")
         return None
     return decode_utf8(data, report, "file")
+
+
+def unreadable(path: Path) -> str | None:
+    """Why `path` is no brief file to open (a pipe would block forever), or None."""
+    if not path.exists():
+        return "file not found; check the path"
+    if path.is_dir():
+        return "is a folder, not a brief file; name a .yaml file"
+    if not path.is_file():
+        return "is not a regular file; name a .yaml file"
+    return None
 
 
 def decode_utf8(data: bytes, report: Reporter, what: str, where: Location | None = None,
