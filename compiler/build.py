@@ -177,6 +177,18 @@ class Fingerprint:
         self.options = options
         self.font_cache: dict[str, list] = {}
         self._fonts: str | None = None
+        self._templates: str | None = None
+        self._files: dict[Path, str] = {}
+
+    def file(self, path: Path) -> str:
+        if path not in self._files:
+            self._files[path] = hash_input(path)
+        return self._files[path]
+
+    def templates(self) -> str:
+        if self._templates is None:
+            self._templates = hash_templates()
+        return self._templates
 
     def fonts(self, manifest: Manifest) -> str:
         if self._fonts is None:
@@ -190,15 +202,15 @@ class Fingerprint:
                 output: Output) -> dict[str, str]:
         """Hash of everything `output` is made from."""
         depends = {
-            "brief": hash_input(brief_path),
-            "source": hash_input(source) if source else "none",
-            "templates": hash_templates(),
+            "brief": self.file(brief_path),
+            "source": self.file(source) if source else "none",
+            "templates": self.templates(),
             "fonts": self.fonts(manifest),
             "options": hash_options(self.options),
             "compiler": hash_compiler(),
         }
         if output.format == "docx" and self.options.reference_docx:
-            depends["reference_docx"] = hash_input(self.options.reference_docx)
+            depends["reference_docx"] = self.file(self.options.reference_docx)
         return depends
 
 
@@ -252,14 +264,17 @@ def plan_brief(path: Path, request: BuildRequest, fingerprint: Fingerprint) -> P
     return plan
 
 
-def describe_failure(brief: Brief, error: Exception) -> list[Problem]:
-    """Problems for an exception raised while rendering or writing (never a traceback)."""
+# Errors the engines raise on purpose, with a message that already says what to do.
+EXPECTED_ERRORS = ("RenderError", "ResourceRefused", "FontsMissing")
+
+
+def describe_failure(brief: Brief, step: str, error: Exception) -> list[Problem]:
+    """Problems for an exception raised while rendering or writing `step` (never a traceback)."""
     if isinstance(error, BriefError):
         return error.problems
-    message = str(error) or type(error).__name__
-    if type(error).__name__ not in ("RenderError", "ResourceRefused", "FontsMissing"):
-        message = f"{type(error).__name__}: {message}"
-    return [file_problem(brief.path, message)]
+    if type(error).__name__ in EXPECTED_ERRORS:
+        return [file_problem(brief.path, str(error))]
+    return [file_problem(brief.path, f"{step}: {type(error).__name__}: {error}")]
 
 
 def write_output(document: object, output: Output, options: BuildOptions) -> tuple[Written, list[str]]:
@@ -283,14 +298,16 @@ def run_task(task: Task) -> TaskResult:
     from compiler.render import render_html
 
     result = TaskResult()
+    step = task.doctype.name
     try:
         document = render_html(task.brief, task.doctype, task.options)
         for output in task.outputs:
+            step = output.name
             written, warnings = write_output(document, output, task.options)
             result.written.append(written)
             result.warnings += [f"{output.name}: {warning}" for warning in warnings]
     except Exception as error:  # reported as a problem of the brief; the other briefs still build
-        result.problems = describe_failure(task.brief, error)
+        result.problems = describe_failure(task.brief, step, error)
     return result
 
 

@@ -82,7 +82,6 @@ def write_manifest(folder: Path, manifest: Manifest) -> None:
     write_atomic(folder / MANIFEST_NAME, text.encode("utf-8"))
 
 
-@lru_cache(maxsize=None)
 def hash_input(path: Path) -> str:
     """Content hash of an input file ("missing" when absent, so that its arrival counts as a change)."""
     try:
@@ -107,7 +106,6 @@ def hash_compiler() -> str:
     return hash_bytes(f"{__version__}\n{hash_tree(PACKAGE_DIR, ('.py', '.json'))}".encode())
 
 
-@lru_cache(maxsize=1)
 def hash_templates() -> str:
     """Every file under templates/ (templates, stylesheets, reference.docx, images)."""
     return hash_tree(TEMPLATES_DIR)

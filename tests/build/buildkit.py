@@ -1,0 +1,117 @@
+"""Helpers for build tests: tiny briefs, a fast stand-in for the engines, and an in-process build runner.
+
+The stand-in (`engine`) replaces loading, rendering and writing with a few lines each, so the tests
+of the orchestration (what is out of date, locks, atomic writes, edited files) run in milliseconds.
+The reproducibility and no-op-import tests use the real engines.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from compiler.build import BuildRequest, Console, build
+from compiler.content.model import Brief
+from compiler.diagnostics import BriefError, Problem
+from compiler.writers import RenderedDocument, WriteResult
+
+BRIEF = """\
+format: 1
+source:
+  title: A source
+  publisher: A publisher
+  date: 2024
+  text: {source}
+brief:
+  title: {title}
+  date: 2026-11-27
+  bottom_line: One sentence.
+summary: One paragraph.
+claims:
+  - id: only
+    kind: fact
+    text: {claim}
+"""
+
+
+def write_brief(folder: Path, name: str, claim: str = "One claim.") -> Path:
+    """A small valid brief `folder/name.yaml` with its own source text."""
+    (folder / "sources").mkdir(parents=True, exist_ok=True)
+    (folder / "sources" / f"{name}.txt").write_text(f"The source text of {name}.\n")
+    path = folder / f"{name}.yaml"
+    path.write_text(BRIEF.format(source=f"sources/{name}.txt", title=name, claim=claim))
+    return path
+
+
+@dataclass
+class Engine:
+    """Counts and controls the stand-in engine's work."""
+
+    rendered: list[str] = field(default_factory=list)
+    fail_on: str | None = None   # output name whose writer breaks after writing half a file
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    delay: float = 0.0
+
+
+def fake_load_brief(path: Path) -> Brief:
+    data = yaml.safe_load(path.read_text())
+    if not isinstance(data.get("claims"), list):
+        raise BriefError([Problem(str(path), 1, 1, "claims", "required key is missing; add at least one claim")])
+    data["brief"]["date"] = str(data["brief"]["date"])
+    return Brief(path, data, (path.parent / data["source"]["text"]).read_text())
+
+
+def make_writer(engine: Engine, suffix: str) -> types.ModuleType:
+    module = types.ModuleType(f"fake_writer_{suffix}")
+    module.SUFFIX = f".{suffix}"
+
+    def write(document: RenderedDocument, target: Path, options: object) -> WriteResult:
+        name = f"{document.doctype.name}.{suffix}"
+        if engine.fail_on == name:
+            target.write_bytes(b"half a fi")
+            raise RuntimeError("disk on fire")
+        if suffix == "docx":
+            write_tiny_docx(target, document.html)
+        else:
+            target.write_text(f"{suffix}\n{document.html}\n{options.source_date_epoch}\n")
+        return WriteResult(pages=1)
+
+    module.write = write
+    return module
+
+
+def write_tiny_docx(target: Path, text: str) -> None:
+    """A zip whose entry times are 'now', like python-docx writes (so normalising has work to do)."""
+    import zipfile
+
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", text)
+
+
+@dataclass
+class Run:
+    """The outcome of one build: exit status and what it printed."""
+
+    status: int
+    out: str
+    err: str
+
+
+def run_build(briefs: list[Path], out: Path, **settings: object) -> Run:
+    """Build in-process, capturing what the build prints."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    request = BuildRequest(briefs=briefs, out=out, **settings)
+    status = build(request, Console(request.error_format, stdout, stderr))
+    return Run(status, stdout.getvalue(), stderr.getvalue())
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Every file under a folder: inode, modification time and content."""
+    return {str(path.relative_to(folder)): (path.stat().st_ino, path.stat().st_mtime_ns, path.read_bytes())
+            for path in sorted(folder.rglob("*")) if path.is_file()}

@@ -1,0 +1,44 @@
+"""Fixtures for build tests (helpers in buildkit.py)."""
+
+from __future__ import annotations
+
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from buildkit import Engine, fake_load_brief, make_writer
+from compiler.content.model import Brief
+from compiler.writers import WRITER_MODULES, RenderedDocument
+
+
+@pytest.fixture
+def engine(monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """Replace load_brief, render_html and the writers with fast stand-ins, for this test."""
+    import time
+
+    import compiler.build
+    import compiler.content
+
+    state = Engine()
+
+    def render_html(brief: Brief, doctype: object, options: object) -> RenderedDocument:
+        with state.lock:
+            state.rendered.append(f"{brief.name}/{doctype.name}")
+        time.sleep(state.delay)
+        return RenderedDocument(doctype, brief, f"{doctype.name}: {brief.data['claims'][0]['text']}")
+
+    render = types.ModuleType("compiler.render")
+    render.render_html = render_html
+    monkeypatch.setitem(sys.modules, "compiler.render", render)
+    monkeypatch.setattr(compiler.content, "load_brief", fake_load_brief, raising=False)
+    # The compiler's own sources are being edited while tests run; pin their hash for this test.
+    monkeypatch.setattr(compiler.build, "hash_compiler", lambda: "this compiler")
+    for suffix in ("pdf", "docx"):
+        module = make_writer(state, suffix)
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+        monkeypatch.setitem(WRITER_MODULES, suffix, module.__name__)
+    return state
+
+

@@ -1,0 +1,135 @@
+"""Nothing lost: failed builds keep the last good outputs, edited handouts survive, concurrent builds take turns."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from buildkit import Engine, run_build, snapshot, write_brief
+from compiler.build import Output, file_state
+from compiler.doctypes import document_type
+from compiler.manifest import read_manifest
+
+
+def test_failure_mid_write_keeps_previous_outputs_and_leaves_no_temporary_files(
+        tmp_path: Path, engine: Engine) -> None:
+    brief = write_brief(tmp_path, "alpha")
+    out = tmp_path / "build"
+    run_build([brief], out)
+    before = {name: data for name, (_, _, data) in snapshot(out).items() if not name.endswith(".manifest.json")}
+
+    write_brief(tmp_path, "alpha", claim="A changed claim.")
+    engine.fail_on = "slides.pdf"
+    run = run_build([brief], out)
+
+    assert run.status == 1
+    assert f"{brief}:1:1: slides.pdf: RuntimeError: disk on fire" in run.err.splitlines()
+    after = snapshot(out)
+    assert after["alpha/slides.pdf"][2] == before["alpha/slides.pdf"]
+    assert not [name for name in after if name.endswith(".tmp")]
+    # The documents that did build are new; the failed one stays out of date for the next build.
+    assert b"A changed claim." in after["alpha/memo.pdf"][2]
+    engine.fail_on = None
+    engine.rendered.clear()
+    run_build([brief], out)
+    assert engine.rendered == ["alpha/slides"]
+
+
+def test_an_edited_handout_survives_a_rebuild(tmp_path: Path, engine: Engine) -> None:
+    brief = write_brief(tmp_path, "alpha")
+    out = tmp_path / "build"
+    run_build([brief], out)
+    memo = out / "alpha" / "memo.docx"
+    memo.write_bytes(b"my annotated copy")
+
+    write_brief(tmp_path, "alpha", claim="A changed claim.")
+    run = run_build([brief], out)
+
+    assert run.status == 1
+    assert memo.read_bytes() == b"my annotated copy"
+    assert (out / "alpha" / "memo.new.docx").exists()
+    assert (f"{memo}:1:1: {memo} was edited since the last build; wrote memo.new.docx beside it; "
+            "pass --overwrite-edited to replace it") in run.err.splitlines()
+    assert "1 edited file kept" in run.out
+
+    replaced = run_build([brief], out, overwrite_edited=True)
+
+    assert replaced.status == 0, replaced.err
+    assert memo.read_bytes() != b"my annotated copy"
+
+
+def test_an_edited_output_is_left_alone_when_nothing_changed(tmp_path: Path, engine: Engine) -> None:
+    brief = write_brief(tmp_path, "alpha")
+    out = tmp_path / "build"
+    run_build([brief], out)
+    (out / "alpha" / "memo.docx").write_bytes(b"my annotated copy")
+
+    run = run_build([brief], out)
+
+    assert run.status == 0
+    assert (out / "alpha" / "memo.docx").read_bytes() == b"my annotated copy"
+
+
+def test_a_move_that_never_happened_reads_as_interrupted_not_edited(tmp_path: Path, engine: Engine) -> None:
+    brief = write_brief(tmp_path, "alpha")
+    out = tmp_path / "build"
+    run_build([brief], out)
+    target = out / "alpha" / "memo.pdf"
+    old = target.read_bytes()
+    write_brief(tmp_path, "alpha", claim="A changed claim.")
+    run_build([brief], out)
+    target.write_bytes(old)  # as if killed after the manifest was written, before the file moved
+
+    record = read_manifest(out / "alpha").outputs["memo.pdf"]
+    assert file_state(Output(document_type("memo"), "pdf", target), record) == "interrupted"
+    run = run_build([brief], out, verbose=True)
+    assert run.status == 0, run.err
+    assert f"{target}: the last build was interrupted" in run.out
+    assert b"A changed claim." in target.read_bytes()
+
+
+def test_two_builds_at_once_take_turns(tmp_path: Path, engine: Engine) -> None:
+    briefs = [write_brief(tmp_path, name) for name in ("alpha", "beta")]
+    out = tmp_path / "build"
+    engine.delay = 0.05
+    runs: list = []
+    threads = [threading.Thread(target=lambda: runs.append(run_build(briefs, out))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [run.status for run in runs] == [0, 0]
+    # Each document rendered once: the second build waited for the lock, then found all up to date.
+    assert sorted(engine.rendered) == sorted(f"{b}/{d}" for b in ("alpha", "beta")
+                                             for d in ("memo", "slides", "factsheet"))
+    assert sorted(read_manifest(out / "alpha").outputs) == [
+        "factsheet.docx", "factsheet.pdf", "memo.docx", "memo.pdf", "slides.docx", "slides.pdf"]
+
+
+def test_leftover_temporary_files_of_a_killed_build_are_removed(tmp_path: Path, engine: Engine) -> None:
+    brief = write_brief(tmp_path, "alpha")
+    out = tmp_path / "build"
+    run_build([brief], out)
+    leftover = out / "alpha" / ".memo.pdf.abc123.tmp"
+    leftover.write_bytes(b"half a fi")
+
+    run_build([brief], out)
+
+    assert not leftover.exists()
+
+
+@pytest.mark.parametrize("jobs", [2])
+def test_parallel_build_reports_in_a_stable_order(tmp_path: Path, engine: Engine, jobs: int) -> None:
+    briefs = [write_brief(tmp_path, name) for name in ("charlie", "alpha", "beta")]
+    engine.fail_on = "memo.docx"
+
+    run = run_build(briefs, tmp_path / "build", jobs=jobs)
+
+    assert run.status == 1
+    assert run.err.splitlines() == [f"{tmp_path / name}.yaml:1:1: memo.docx: RuntimeError: disk on fire"
+                                    for name in ("alpha", "beta", "charlie")]
+    assert [line.split(":")[0] for line in run.out.splitlines()[:-1]] == [
+        str(tmp_path / "build" / name) for name in ("alpha", "beta", "charlie")]
