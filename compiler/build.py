@@ -6,13 +6,11 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from compiler.content.model import Brief
 from compiler.diagnostics import BriefError, Problem
 from compiler.doctypes import DOCUMENT_TYPES, DocumentType
 from compiler.manifest import (CHANGE_REASONS, Manifest, OutputRecord, hash_compiler, hash_fonts,
@@ -21,6 +19,9 @@ from compiler.manifest import (CHANGE_REASONS, Manifest, OutputRecord, hash_comp
 from compiler.outputs import (edited_copy_path, folder_lock, hash_file, move_into_place,
                               remove_temporaries, temporary_path)
 from compiler.writers import BuildOptions
+
+if TYPE_CHECKING:
+    from compiler.content.model import Brief
 
 FORMATS = ("pdf", "docx")
 
@@ -327,6 +328,7 @@ def run_tasks(tasks: list[Task], jobs: int, on_done: Callable[[Task, TaskResult]
             on_done(task, run_task(task))
         return
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     preload_engines(tuple(sorted({o.format for task in tasks for o in task.outputs})))
     with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork")) as pool:
