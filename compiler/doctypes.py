@@ -24,7 +24,9 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
     DocumentType("memo", "briefing memo", "memo.html.j2", "memo.css", "{paper} portrait", 1, 4,
                  overflow_hint="shorten the summary, claims or notes"),
     # 16:9; each slide must fit its page (checked after layout), so the deck has no page budget.
-    DocumentType("slides", "slide deck", "slides.html.j2", "slides.css", "320mm 180mm", 1, None),
+    DocumentType("slides", "slide deck", "slides.html.j2", "slides.css", "320mm 180mm", 1, None,
+                 overflow_hint="shorten that slide's claim, quote, action or takeaway "
+                 "(long groups are split over slides, but each item must fit one slide)"),
     DocumentType("factsheet", "factsheet", "factsheet.html.j2", "factsheet.css", "{paper} portrait",
                  1, 1, over_budget_fails=True,
                  overflow_hint="shorten the bottom line or claims, or remove figures/timeline entries"),

@@ -35,12 +35,16 @@ KIND_EXPLAINED = {
 FACTSHEET_FIGURES = 6
 
 # Slide content budget, in body lines of the slide stylesheet (23pt type on a 320 mm wide slide).
-SLIDE_LINE_CHARS = 56
-SLIDE_BODY_LINES = 9.0
-SLIDE_ITEM_GAP = 0.6
+SLIDE_LINE_CHARS = 92
+SLIDE_TITLE_CHARS = 58
+SLIDE_BODY_LINES = 11.0
+SLIDE_ITEM_GAP = 0.8
+SLIDE_QUOTE_CHARS = 80  # serif italic sets wider than the sans body
+SLIDE_LIST_CHARS = 76  # list items are indented
+CLAIM_PREFIX = "00 ASSESSMENT "  # the claim number and kind label before its text
+SLIDE_QUOTES = 1  # quotes per claim on a slide; the memo carries them all
 SLIDE_FIGURES = 6
 SLIDE_TIMELINE_ENTRIES = 6
-SLIDE_TAKEAWAYS_LINES = 8.0
 
 
 class RenderError(Exception):
@@ -57,6 +61,8 @@ class Slide:
     notes: list[str] = field(default_factory=list)
     continued: bool = False
     number: int = 0
+    supporting: list[dict[str, Any]] = field(default_factory=list)
+    eyebrow: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -188,10 +194,16 @@ def estimate_lines(text: str, line_chars: float = SLIDE_LINE_CHARS) -> int:
     return max(1, math.ceil(width / line_chars))
 
 
+def body_budget(title: str) -> float:
+    """Body lines left on a slide under a title of this length."""
+    return SLIDE_BODY_LINES - 1.2 * (estimate_lines(title, SLIDE_TITLE_CHARS) - 1)
+
+
 def claim_cost(claim: dict[str, Any]) -> float:
-    """Body lines a claim takes on a slide: its text and each quote with its citation."""
-    quotes = sum(estimate_lines(quote["text"]) + 0.2 for quote in claim["quotes"])
-    return estimate_lines(claim["text"]) + quotes + SLIDE_ITEM_GAP
+    """Body lines a claim takes on a slide: its text and the quotes shown with their citations."""
+    quotes = sum(estimate_lines(f"“{q['text']}” ¶ 99", SLIDE_QUOTE_CHARS) + 0.25
+                 for q in claim["quotes"][:SLIDE_QUOTES])
+    return estimate_lines(CLAIM_PREFIX + claim["text"]) + quotes + SLIDE_ITEM_GAP
 
 
 def pack(items: list[Any], cost: Any, budget: float) -> list[list[Any]]:
@@ -206,6 +218,18 @@ def pack(items: list[Any], cost: Any, budget: float) -> list[list[Any]]:
         runs[-1].append(item)
         used += spend
     return [run for run in runs if run]
+
+
+def balance(items: list[Any], most: int) -> list[list[Any]]:
+    """Items in as few runs of at most `most` as possible, the runs as even as possible (4 + 3, not 6 + 1)."""
+    count = math.ceil(len(items) / most)
+    size, extra = divmod(len(items), count)
+    runs, start = [], 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        runs.append(items[start:end])
+        start = end
+    return runs
 
 
 def split_slides(layout: str, title: str, runs: list[list[Any]], notes: list[str]) -> list[Slide]:
@@ -226,10 +250,10 @@ def claim_group_title(group: dict[str, Any]) -> str:
     return titles[group["kind"]]
 
 
-def claim_notes(group: dict[str, Any]) -> list[str]:
-    """What the presenter says over a claim group, with each claim's kind."""
+def claim_notes(group: dict[str, Any], claims: list[dict[str, Any]]) -> list[str]:
+    """What the presenter says over some claims of a group, with each claim's kind."""
     notes = [f"{group['heading']}: {group['explained']}."]
-    for claim in group["claims"]:
+    for claim in claims:
         line = f"Claim {claim['number']} ({claim['kind']}): {plain_text(claim['text'])}"
         if claim.get("note"):
             line += f" Analyst's note: {plain_text(claim['note'])}"
@@ -241,9 +265,15 @@ def plan_claim_slides(view: dict[str, Any]) -> list[Slide]:
     """One slide per claim group, split over several when the group exceeds the body budget."""
     slides = []
     for group in view["claim_groups"]:
-        runs = pack(group["claims"], claim_cost, SLIDE_BODY_LINES)
-        slides += split_slides(f"claims kind-{group['kind']}", claim_group_title(group), runs,
-                               claim_notes(group))
+        title = claim_group_title(group)
+        runs = pack(group["claims"], claim_cost, body_budget(title + " (continued)"))
+        group_slides = split_slides(f"claims kind-{group['kind']}", title, runs, [])
+        for slide in group_slides:
+            slide.notes = claim_notes(group, slide.items)
+        for slide in group_slides:
+            slide.items = [dict(claim, quotes=claim["quotes"][:SLIDE_QUOTES]) for claim in slide.items]
+            slide.eyebrow = f"{group['heading']}: {group['explained']}"
+        slides += group_slides
     return slides
 
 
@@ -254,12 +284,15 @@ def plan_goal_slides(view: dict[str, Any]) -> list[Slide]:
         notes = [f"Goal: {plain_text(goal['text'])}"]
         notes += [f"Supported by claim {c['number']} ({c['kind']}): {plain_text(c['text'])}"
                   for c in goal["supporting"]]
-        items = [("action", action) for action in goal["actions"]]
-        items += [("claim", claim) for claim in goal["supporting"]]
-        cost = (lambda item: estimate_lines(item[1] if item[0] == "action" else item[1]["text"])
-                + SLIDE_ITEM_GAP)
-        runs = pack(items, cost, SLIDE_BODY_LINES - estimate_lines(goal["text"]) + 1) or [[]]
-        slides += split_slides("goal", goal["text"], runs, notes)
+        # The supporting claims take one line (their numbers and kinds) on the goal's last slide.
+        budget = body_budget(goal["text"] + " (continued)") - (2 if goal["supporting"] else 0) - 0.8
+        cost = lambda action: estimate_lines(action, SLIDE_LIST_CHARS) + SLIDE_ITEM_GAP / 2  # noqa: E731
+        runs = pack(goal["actions"], cost, budget) or [[]]
+        goal_slides = split_slides("goal", goal["text"], runs, notes)
+        for slide in goal_slides:
+            slide.eyebrow = "Goal the article sets"
+        goal_slides[-1].supporting = goal["supporting"]
+        slides += goal_slides
     return slides
 
 
@@ -268,7 +301,7 @@ def plan_figure_slides(view: dict[str, Any]) -> list[Slide]:
     figures = view["figures"]
     if not figures:
         return []
-    runs = [figures[start:start + SLIDE_FIGURES] for start in range(0, len(figures), SLIDE_FIGURES)]
+    runs = balance(figures, SLIDE_FIGURES)
     notes = [f"{plain_text(str(f['value']))}: {plain_text(f['label'])}" for f in figures]
     return split_slides("figures", "The numbers the article puts forward", runs, notes)
 
@@ -278,9 +311,11 @@ def plan_timeline_slides(view: dict[str, Any]) -> list[Slide]:
     timeline = view["timeline"]
     if not timeline:
         return []
-    runs = pack(timeline, lambda entry: estimate_lines(entry["event"], 44) + 0.3, SLIDE_BODY_LINES)
+    runs = pack(timeline, lambda entry: estimate_lines(entry["event"], 52) + 0.45, SLIDE_BODY_LINES - 0.5)
     notes = [f"{format_date(entry['date'])}: {plain_text(entry['event'])}" for entry in timeline]
-    return split_slides("timeline", "How we got here", runs, notes)
+    years = [str(entry["date"])[:4] for entry in timeline]
+    title = f"From {years[0]} to {years[-1]}: the dates the article marks"
+    return split_slides("timeline", title, runs, notes)
 
 
 def plan_slides(view: dict[str, Any]) -> list[Slide]:
@@ -296,8 +331,10 @@ def plan_slides(view: dict[str, Any]) -> list[Slide]:
         *plan_timeline_slides(view),
     ]
     if view["takeaways"]:
-        runs = pack(view["takeaways"], lambda t: estimate_lines(t) + SLIDE_ITEM_GAP, SLIDE_TAKEAWAYS_LINES)
-        slides += split_slides("takeaways", "What this means for us", runs,
+        title = "What this means for us"
+        runs = pack(view["takeaways"], lambda t: estimate_lines(t, SLIDE_LIST_CHARS) + SLIDE_ITEM_GAP / 2,
+                    body_budget(title))
+        slides += split_slides("takeaways", title, runs,
                                [plain_text(t) for t in view["takeaways"]])
     slides.append(Slide("source", "Source", notes=["Quotes and paragraph numbers refer to this text."]))
     for number, slide in enumerate(slides, start=1):

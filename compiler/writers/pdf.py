@@ -82,16 +82,13 @@ def lay_out(document: RenderedDocument) -> Document:
 
 
 def find_overflowing(layout: Document, labels: dict[str, str]) -> list[str]:
-    """Labels of one-page elements whose content ran onto a following page."""
-    overflowing: list[str] = []
-    current = None
+    """Labels of one-page elements laid out over more than one page (their id anchors each page)."""
+    pages_of: dict[str, int] = {}
     for page in layout.pages:
-        starts = [anchor for anchor in page.anchors if anchor in labels]
-        if starts:
-            current = starts[-1]
-        elif current is not None and labels[current] not in overflowing:
-            overflowing.append(labels[current])
-    return overflowing
+        for anchor in page.anchors:
+            if anchor in labels:
+                pages_of[anchor] = pages_of.get(anchor, 0) + 1
+    return [labels[anchor] for anchor, count in pages_of.items() if count > 1]
 
 
 def measure_overflow(layout: Document, max_pages: int) -> float:
@@ -141,7 +138,7 @@ def check_one_page_elements(document: RenderedDocument, layout: Document, labels
     overflowing = find_overflowing(layout, labels)
     if overflowing:
         names = "; ".join(overflowing)
-        raise RenderError(f"{document.doctype.name}: does not fit on one page: {names}; "
+        raise RenderError(f"{document.doctype.name}: {names} runs over one page; "
                           f"{document.doctype.overflow_hint}")
 
 
