@@ -37,8 +37,39 @@ def build_parser() -> argparse.ArgumentParser:
                        help="brief files to build (default: every *.yaml in content/)")
     build.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
                        help="output folder (default: build/)")
+    build.add_argument("-j", "--jobs", type=positive_int, default=None, metavar="N",
+                       help="render in N worker processes (default: one per CPU; 1: no workers)")
+    build.add_argument("--force", action="store_true",
+                       help="rebuild every output, even those that are up to date")
+    build.add_argument("-v", "--verbose", action="store_true",
+                       help="say why each output is rebuilt (brief changed, templates changed, ...)")
+    build.add_argument("--check", action="store_true",
+                       help="write nothing: list the outputs that are out of date and why; exit 1 if any")
+    build.add_argument("--shard", type=parse_shard, metavar="K/N",
+                       help="build only share K of N (1 <= K <= N), chosen by a hash of each brief's "
+                       "name, so adding a brief moves no other (for parallel CI jobs)")
+    build.add_argument("--error-format", choices=("plain", "github"), default="plain",
+                       help="'github': print problems as GitHub Actions annotations")
+    build.add_argument("--overwrite-edited", action="store_true",
+                       help="replace outputs edited since the last build (default: keep them, write "
+                       "NAME.new.EXT beside them and exit 1)")
     build.set_defaults(run="compiler.commands.build")
     return parser
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """An argparse type: `K/N` with 1 <= K <= N."""
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise argparse.ArgumentTypeError(f"expected K/N with 1 <= K <= N (e.g. 2/4), got {text!r}")
+    return int(index), int(count)
 
 
 def find_briefs(paths: list[Path]) -> list[Path]:

@@ -8,6 +8,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 LOCK_NAME = ".lock"
@@ -29,8 +30,20 @@ def temporary_path(target: Path) -> Path:
     """A new, empty, hidden file in the target's folder (same file system, so the move is atomic)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
-    os.close(handle)
+    try:
+        # mkstemp makes the file private (0600); an output gets the mode any new file would get.
+        os.fchmod(handle, 0o666 & ~current_umask())
+    finally:
+        os.close(handle)
     return Path(name)
+
+
+@lru_cache(maxsize=1)
+def current_umask() -> int:
+    """The process's umask (read by setting it, so once, before any worker thread could race)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def is_temporary(path: Path) -> bool:
