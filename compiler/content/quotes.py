@@ -59,13 +59,33 @@ class Source:
     def closest(self, quote: str) -> tuple[int, str] | None:
         """The paragraph number and text of the passage most like the quote, if any is like it."""
         wanted = normalise(quote)
-        best = max(self.candidates(wanted), default=None,
-                   key=lambda c: similarity(wanted, " ".join(self.folded_words(c))))
-        if best is None or similarity(wanted, " ".join(self.folded_words(best))) < CLOSE_ENOUGH:
+        windows = [self.refine(wanted, window) for window in self.candidates(wanted)]
+        score, best = max(windows, default=(0.0, None))
+        if best is None or score < CLOSE_ENOUGH:
             return None
-        number, start, size = best
-        passage = self.words[number - 1][start: start + min(size, PASSAGE_WORDS)]
-        return number, " ".join(passage) + (" …" if size > PASSAGE_WORDS else "")
+        number, start, end = best
+        passage = self.words[number - 1][start: min(end, start + PASSAGE_WORDS)]
+        return number, " ".join(passage) + (" …" if end - start > PASSAGE_WORDS else "")
+
+    def refine(self, wanted: str, window: tuple[int, int, int]) -> tuple[float, tuple[int, int, int]]:
+        """The window moved or grown a word at a time while it gets more like the quote.
+
+        It never gets shorter than the quote: the words that differ are what the reader needs to see.
+        """
+        number, start, size = window
+        words = self.folded[number - 1].split(" ")
+        shortest = min(len(wanted.split(" ")), len(words))
+        best = (similarity(wanted, " ".join(words[start: start + size])), (number, start, start + size))
+        while True:
+            _, (_, start, end) = best
+            moves = [(start - 1, end), (start + 1, end), (start, end - 1), (start, end + 1),
+                     (start - 1, end - 1), (start + 1, end + 1)]
+            tries = [(similarity(wanted, " ".join(words[a:b])), (number, a, b))
+                     for a, b in moves if 0 <= a and b <= len(words) and b - a >= shortest]
+            better = max(tries, default=best)
+            if better[0] <= best[0]:
+                return best
+            best = better
 
     def candidates(self, wanted: str) -> list[tuple[int, int, int]]:
         """(paragraph, first word, word count) of the windows sharing most words with the quote."""
@@ -82,10 +102,6 @@ class Source:
                 windows.append((shared, -number, -start, size))
         top = heapq.nlargest(CANDIDATES, windows)
         return [(-number, -start, size) for _, number, start, size in top]
-
-    def folded_words(self, window: tuple[int, int, int]) -> list[str]:
-        number, start, size = window
-        return self.folded[number - 1].split(" ")[start: start + size]
 
 
 def split_paragraphs(text: str) -> list[str]:

@@ -41,6 +41,8 @@ class Document:
     keys: dict[str, Location] = field(default_factory=dict)
     raw: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    aliased: set[str] = field(default_factory=set)
+    """Key paths where an alias was refused; their stand-in value deserves no further message."""
 
     def locate(self, path: str) -> Location:
         """Where the value at `path` is, or its nearest parent that has a location."""
@@ -93,8 +95,10 @@ def read_document(path: Path, label: str) -> Document:
         builder.build(root, "")
     for index in bad:
         report.add(lines.locate(index), builder.path_at(index), describe_character(text[index]))
-    for mark in aliases:
-        report.at_mark(mark, builder.path_at(mark.index), ALIAS_REFUSED)
+    if aliases:
+        doc.aliased = {builder.path_at(mark.index) for mark in aliases}
+        more = f" ({len(aliases)} aliases in this file)" if len(aliases) > 1 else ""
+        report.at_mark(aliases[0], builder.path_at(aliases[0].index), ALIAS_REFUSED + more)
     return doc
 
 
@@ -206,7 +210,7 @@ def report_syntax_error(error: yaml.MarkedYAMLError, report: Reporter) -> None:
     context, problem_mark = error.context, error.problem_mark
     start = error.context_mark
     if isinstance(error, yaml.scanner.ScannerError) and context == "while scanning a quoted scalar":
-        ended = f"line {problem_mark.line + 1}" if problem_mark else "the end"
+        ended = "the end of the file" if "end of stream" in problem else f"line {problem_mark.line + 1}"
         report.at_mark(start, "", f"YAML syntax error: the quoted text that opens here is never "
                        f"closed (the parser gave up at {ended}); add the closing quote")
     elif isinstance(error, yaml.scanner.ScannerError) and start is not None:
