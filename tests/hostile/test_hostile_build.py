@@ -1,0 +1,182 @@
+"""Hostile briefs that build: their content prints literally, and nothing is fetched, linked or attached."""
+
+from __future__ import annotations
+
+import io
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from compiler.build import BuildRequest, Console, build
+from compiler.fonts import font_files
+from compiler.render import TEMPLATES_DIR
+from compiler.writers import pdf as pdf_writer
+from tests.hostile.reading import (SAFE_LINK_SCHEMES, contains_literally, docx_text, pdf_active_content,
+                                   pdf_link_targets, pdf_text, pdf_word_boxes)
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+DOCUMENTS = ("memo", "slides", "factsheet")
+
+# Each buildable case, and the strings that must appear literally in its memo, as PDF text and Word text.
+BUILDS: dict[str, list[str]] = {
+    "html-tags": [
+        "<h1>Title</h1> & <b>bold</b>",
+        "<script>alert('bottom')</script> stays text.",
+        '<div onclick="steal()">A div</div> and <iframe src="https://evil.example/"></iframe>.',
+        "<p>Second</p> paragraph with &amp; entity and &lt;escaped&gt;.",
+        "<script>document.write('x')</script> <i>not italic</i>",
+        "</li></ul><h1>Injected heading</h1><ul><li>",
+    ],
+    "html-resources": [
+        '<img src="file:///etc/passwd"> and <img src="http://evil.example/track.png">',
+        '<link rel="stylesheet" href="file:///etc/passwd">',
+        '<style>@import url("http://evil.example/x.css"); body { display: none }</style>',
+        '<object data="file:///etc/shadow"></object> <embed src="file:///etc/hosts">',
+        '<svg><image href="file:///etc/passwd"/></svg> <base href="file:///etc/">',
+    ],
+    "css-injection": [
+        'Title"; } @page { @top-left { content: url(file:///etc/passwd) } } x { content: "',
+        'PUBLIC"; background: url(http://evil.example/c.png); x: "',
+        "</style><style>* { color: red; font-size: 1pt }</style>",
+        'url(file:///etc/passwd) @import "http://evil.example/i.css"; expression(alert(1))',
+    ],
+    "jinja-syntax": [
+        "{{ 7*7 }} and {{ config }}",
+        "{% include '/etc/passwd' %}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{% for x in range(3) %}loop{% endfor %} {# a comment #} {{ self }}",
+        "{{ lipsum.__globals__['os'].popen('id').read() }}",
+        "{% raw %}raw{% endraw %} {{ 7*'7' }}",
+    ],
+    "markdown-tricks": [
+        "![image](file:///etc/passwd) and ![remote](https://evil.example/t.png)",
+        "[script](javascript:alert(1)) [upper](JaVaScRiPt:alert(2)) [spaced]( javascript:alert(3))",
+        "[file](file:///etc/passwd) [data](data:text/html;base64,PHNjcmlwdD4=) [relative](../secret.txt)",
+        "[reference][evil] and <https://evil.example/autolink> and <mailto:a@evil.example>",
+        "[evil]: file:///etc/passwd",
+        "<b>raw html</b> and ok link and emphasis and strong",
+        "mail and [entity](&#106;avascript:alert(4)) and [vb](vbscript:msgbox)",
+    ],
+    "zalgo": ["text and cafe\u0301 and a stack"],
+    "long-word": ["Supercalifragilistic" * 15],
+    "bom-utf8": ["A brief saved with a byte order mark"],
+}
+# The only links the markdown-tricks memo may carry: the two the brief writes with an allowed scheme.
+ALLOWED_LINKS = {"https://example.org/ok", "mailto:desk@example.org"}
+
+
+@dataclass
+class Spy:
+    """What the builds asked for: every URL WeasyPrint fetched, every network connection attempted."""
+
+    urls: list[str] = field(default_factory=list)
+    connections: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Built:
+    """The hostile corpus, built once: each case's output folder and exit status, and the spy's record."""
+
+    folders: dict[str, Path]
+    statuses: dict[str, int]
+    messages: dict[str, str]
+    spy: Spy
+
+
+def install_spy(monkeypatch: pytest.MonkeyPatch, spy: Spy) -> None:
+    """Record every fetch of the PDF writer's sandbox, and refuse (and record) every network connection."""
+    fetch = pdf_writer.SandboxFetcher.fetch
+
+    def recording_fetch(self, url, *args, **kwargs):
+        spy.urls.append(url)
+        return fetch(self, url, *args, **kwargs)
+
+    def refuse(kind):
+        def refused(*args, **kwargs):
+            spy.connections.append(f"{kind} {args[1:] if kind.startswith('socket') else args}")
+            raise OSError("network access during a build")
+        return refused
+
+    monkeypatch.setattr(pdf_writer.SandboxFetcher, "fetch", recording_fetch)
+    monkeypatch.setattr(socket.socket, "connect", refuse("socket.connect"))
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse("socket.connect_ex"))
+    monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    out = tmp_path_factory.mktemp("hostile-builds")
+    spy = Spy()
+    folders, statuses, messages = {}, {}, {}
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(ROOT)
+        install_spy(monkeypatch, spy)
+        for case in BUILDS:
+            brief = Path("tests/hostile") / case / "brief.yaml"
+            # One output root per case: every case's brief file is called brief.yaml.
+            request = BuildRequest(briefs=[brief], out=out / case, jobs=1)
+            console = Console(out=io.StringIO(), err=io.StringIO())
+            statuses[case] = build(request, console)
+            messages[case] = console.out.getvalue() + console.err.getvalue()
+            folders[case] = out / case / "brief"
+    return Built(folders, statuses, messages, spy)
+
+
+@pytest.mark.parametrize("case", BUILDS)
+def test_case_builds(built: Built, case: str) -> None:
+    assert built.statuses[case] == 0, built.messages[case]
+    for name in DOCUMENTS:
+        for suffix in ("pdf", "docx"):
+            assert (built.folders[case] / f"{name}.{suffix}").stat().st_size > 0
+
+
+@pytest.mark.parametrize("case", BUILDS)
+def test_content_prints_literally_in_pdf(built: Built, case: str) -> None:
+    text = pdf_text(built.folders[case] / "memo.pdf")
+    missing = [wanted for wanted in BUILDS[case] if not contains_literally(text, wanted)]
+    assert not missing, f"not printed literally in memo.pdf: {missing}\n--- text:\n{text}"
+
+
+@pytest.mark.parametrize("case", BUILDS)
+def test_content_prints_literally_in_word(built: Built, case: str) -> None:
+    text = docx_text(built.folders[case] / "memo.docx")
+    missing = [wanted for wanted in BUILDS[case] if not contains_literally(text, wanted)]
+    assert not missing, f"not printed literally in memo.docx: {missing}\n--- text:\n{text}"
+
+
+def test_fetches_only_templates_and_fonts(built: Built) -> None:
+    fonts = {path.as_uri() for path in font_files()}
+    outside = [url for url in built.spy.urls
+               if url not in fonts and not url.startswith(TEMPLATES_DIR.as_uri() + "/")]
+    assert built.spy.urls, "the spy saw no fetch at all: it is not wired to the PDF writer"
+    assert outside == []
+
+
+def test_no_network_access(built: Built) -> None:
+    assert built.spy.connections == []
+
+
+@pytest.mark.parametrize("case", BUILDS)
+def test_pdfs_carry_no_attachment_script_or_unsafe_link(built: Built, case: str) -> None:
+    for name in DOCUMENTS:
+        path = built.folders[case] / f"{name}.pdf"
+        assert pdf_active_content(path) == [], path.name
+        unsafe = [target for target in pdf_link_targets(path)
+                  if not target.lower().startswith(SAFE_LINK_SCHEMES)]
+        assert unsafe == [], path.name
+
+
+def test_only_the_allowed_markdown_links_become_links(built: Built) -> None:
+    targets = set(pdf_link_targets(built.folders["markdown-tricks"] / "memo.pdf"))
+    assert targets == ALLOWED_LINKS
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_long_word_breaks_within_the_page(built: Built, name: str) -> None:
+    boxes = pdf_word_boxes(built.folders["long-word"] / f"{name}.pdf")
+    outside = [box for box in boxes if box.x_min < 0 or box.x_max > box.page_width
+               or box.y_min < 0 or box.y_max > box.page_height]
+    assert boxes and outside == []
