@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler.content import load_brief
+from compiler.content import check_brief, load_brief
 from compiler.content.limits import MAX_BRIEF_BYTES, MAX_SOURCE_BYTES
 from compiler.diagnostics import BriefError
 
@@ -123,7 +123,7 @@ def test_check_command_prints_the_same_lines_and_no_traceback(at_root: None) -> 
     done = run_check(*briefs)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    assert done.stderr.splitlines() == [line for brief in briefs for line in check_in_process(brief)]
+    assert done.stderr.splitlines() == [str(problem) for brief in briefs for problem in check_brief(brief)[1]]
     summaries = [line.split(": ", 1)[0] for line in done.stdout.splitlines()]
     assert summaries == [str(brief) for brief in briefs]
 
