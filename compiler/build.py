@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import sys
@@ -397,7 +398,7 @@ class Builder:
         if not plan.reasons:
             return []
         from compiler.content import load_brief
-        from compiler.reproducible import source_date_epoch
+        from compiler.reproducible import date_epoch
 
         try:
             brief = load_brief(plan.path)
@@ -410,9 +411,9 @@ class Builder:
             reporter.add(plan, [("problem", file_problem(plan.path, f"cannot read: {error.strerror}"))])
             return []
         self.refresh_depends(plan, brief)
-        epoch = self.request.options.source_date_epoch or source_date_epoch(
-            brief.data.get("brief", {}).get("date"))
-        options = replace(self.request.options, source_date_epoch=epoch)
+        options = self.request.options
+        if options.source_date_epoch is None:
+            options = replace(options, source_date_epoch=date_epoch(brief.data["brief"]["date"]))
         reporter.add(plan, self.describe_reasons(plan))
         return [Task(brief, doctype, tuple(outputs), options)
                 for doctype in DOCUMENT_TYPES
@@ -543,6 +544,26 @@ def order_outputs(names: list[str]) -> list[str]:
     """Output names in document-type order (memo, slides, factsheet), then by format."""
     rank = {doctype.name: index for index, doctype in enumerate(DOCUMENT_TYPES)}
     return sorted(names, key=lambda name: (rank.get(name.split(".")[0], len(rank)), name))
+
+
+def request_from_args(args: argparse.Namespace) -> BuildRequest:
+    """The build the `briefing build` command line asks for."""
+    from compiler.cli import find_briefs
+    from compiler.reproducible import environment_epoch
+
+    formats = getattr(args, "format", None) or FORMATS
+    options = BuildOptions(
+        paper=getattr(args, "paper", None),
+        pdf_variant=getattr(args, "pdf_variant", None),
+        reference_docx=getattr(args, "reference_docx", None),
+        source_date_epoch=environment_epoch(),
+    )
+    return BuildRequest(
+        briefs=find_briefs(args.briefs), out=args.out,
+        formats=tuple(formats.split(",")) if isinstance(formats, str) else tuple(formats),
+        options=options, jobs=args.jobs or default_jobs(), force=args.force, check=args.check,
+        overwrite_edited=args.overwrite_edited, verbose=args.verbose, shard=args.shard,
+        error_format=args.error_format)
 
 
 def build(request: BuildRequest, console: Console | None = None) -> int:

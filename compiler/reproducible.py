@@ -16,12 +16,16 @@ CORE_PROPERTIES = "docProps/core.xml"
 CORE_DATE = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
 
 
-def source_date_epoch(brief_date: object, environ: Mapping[str, str] = os.environ) -> int:
-    """SOURCE_DATE_EPOCH when set, else midnight UTC of the brief's date ("2026-11-27", "2026-11", "2026")."""
-    if environ.get("SOURCE_DATE_EPOCH", "").strip():
-        return int(environ["SOURCE_DATE_EPOCH"])
-    text = str(brief_date or "1980")
-    year, month, day = (list(map(int, text[:10].split("-"))) + [1, 1])[:3]
+def environment_epoch(environ: Mapping[str, str] = os.environ) -> int | None:
+    """SOURCE_DATE_EPOCH when set to a number of seconds, else None."""
+    value = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def date_epoch(brief_date: object) -> int:
+    """Midnight UTC of a brief's date ("2026-11-27", "2026-11" or "2026"): its default build time."""
+    parts = [int(part) for part in str(brief_date or "1980")[:10].split("-")]
+    year, month, day = (parts + [1, 1])[:3]
     return int(dt.datetime(year, month, day, tzinfo=dt.timezone.utc).timestamp())
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,19 +15,17 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from compiler.render import resolve_page_size, resolve_paper
-from compiler.writers import BuildOptions, RenderedDocument
+from compiler.writers import BuildOptions, RenderedDocument, WriteResult
 from compiler.writers.docx_ooxml import (
     abstract_num_id, add_abstract_list, add_restarting_num, append_field, append_hyperlink,
     find_style, repeat_header_row, set_paragraph_numbering, style_numbering,
 )
 from compiler.writers.docx_package import (
-    Metadata, add_missing_styles, build_time, open_reference, page_size_mm, save,
+    Metadata, add_missing_styles, build_time, open_reference, page_size_mm,
     set_core_properties, set_language, set_page_size,
 )
 
 SUFFIX = ".docx"
-
-logger = logging.getLogger(__name__)
 
 # Every style the templates' HTML can map to; a user's reference lacking one gets ours.
 STYLES = ["Normal", "Body Text", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3",
@@ -76,11 +73,14 @@ class Scope:
     heading_shift: int = 0
 
 
-def write(document: RenderedDocument, target: Path, options: BuildOptions) -> None:
-    """Write `document` as a Word file at `target`, styled by the reference document."""
+def write(document: RenderedDocument, target: Path, options: BuildOptions) -> WriteResult:
+    """Write `document` as a Word file at `target`, styled by the reference document.
+
+    Warnings (a character XML cannot hold, a style no reference defines) come back in the result.
+    """
     root = tinyhtml5.parse(document.html, namespace_html_elements=False)
     word = open_reference(options.reference_docx)
-    writer = TreeWriter(word, target.name)
+    writer = TreeWriter(word)
     metadata = writer.read_metadata(root)
     writer.prepare_styles()
     paper = resolve_paper(document.brief, options)
@@ -91,15 +91,16 @@ def write(document: RenderedDocument, target: Path, options: BuildOptions) -> No
     if metadata.language:
         set_language(word, metadata.language)
     set_core_properties(word, metadata, build_time(options.source_date_epoch))
-    save(word, target, options.source_date_epoch)
+    word.save(str(target))
+    return WriteResult(warnings=tuple(writer.warnings))
 
 
 class TreeWriter:
     """Writes one HTML tree into one Word document: a method per kind of node."""
 
-    def __init__(self, word: Document, name: str) -> None:
+    def __init__(self, word: Document) -> None:
         self.word = word
-        self.name = name
+        self.warnings: list[str] = []
         self.checked_styles: dict[str, str] = {}
         self.bullet_lists: dict[str, tuple[int, int]] = {}
 
@@ -125,7 +126,7 @@ class TreeWriter:
 
     def prepare_styles(self) -> None:
         for name in add_missing_styles(self.word, STYLES):
-            logger.warning("%s: style %r is in neither reference document", self.name, name)
+            self.warnings.append(f"style {name!r} is in neither reference document")
 
     def write_header_footer(self, metadata: Metadata) -> None:
         """Classification at the top and bottom of every page, the title above, "Page X of Y" below."""
@@ -383,7 +384,7 @@ class TreeWriter:
             add_missing_styles(self.word, [name])
             style = find_style(self.word.styles.element, name)
             if style is None or style.get(qn("w:type")) != kind_name(kind):
-                logger.warning("%s: no %s style named %r; using %r", self.name, kind_name(kind), name, fallback)
+                self.warnings.append(f"no {kind_name(kind)} style named {name!r}; used {fallback!r}")
                 self.checked_styles[name] = fallback
             else:
                 self.checked_styles[name] = name
@@ -395,7 +396,7 @@ class TreeWriter:
         if not found:
             return text
         codes = ", ".join(f"U+{ord(char):04X}" for char in found)
-        logger.warning("%s: %s: removed a character Word cannot hold (%s)", self.name, where, codes)
+        self.warnings.append(f"{where}: removed a character Word cannot hold ({codes})")
         return NOT_XML.sub("", text)
 
 

@@ -1,8 +1,7 @@
-"""A Word file's frame: start from the reference document, set page and properties, save reproducibly."""
+"""A Word file's frame: start from the reference document, set its page, language and core properties."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -14,8 +13,7 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm
 
-from compiler.outputs import write_atomic
-from compiler.reproducible import normalise_docx_bytes, utc_datetime
+from compiler.reproducible import utc_datetime
 from compiler.writers.docx_ooxml import copy_style, find_style
 
 REFERENCE_DOCX = Path(__file__).resolve().parent.parent.parent / "templates" / "reference.docx"
@@ -141,11 +139,3 @@ def build_time(source_date_epoch: int | None) -> datetime:
     if source_date_epoch is None:
         return datetime.now(timezone.utc).replace(microsecond=0)
     return utc_datetime(source_date_epoch)
-
-
-def save(document: Document, target: Path, epoch: int | None) -> None:
-    """Save atomically; with an epoch, every date in the file is that epoch (identical rebuilds)."""
-    raw = io.BytesIO()
-    document.save(raw)
-    data = raw.getvalue() if epoch is None else normalise_docx_bytes(raw.getvalue(), epoch)
-    write_atomic(target, data)

@@ -1,0 +1,94 @@
+"""The Word files laid out by LibreOffice: the text survives, the factsheet is one page, fonts follow the reference."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from docx.shared import Pt
+
+from compiler.content.loader import load_brief
+from compiler.doctypes import DOCUMENT_TYPES, document_type
+from compiler.render import render_html
+from compiler.writers import BuildOptions
+from compiler.writers import docx as docx_writer
+from compiler.writers.docx_package import REFERENCE_DOCX
+
+SCO_BRIEF = Path(__file__).resolve().parents[2] / "content" / "sco-2012.yaml"
+LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
+
+pytestmark = pytest.mark.skipif(
+    LIBREOFFICE is None, reason="libreoffice is not installed (make test installs libreoffice-writer)")
+
+
+def convert_to_pdf(source: Path) -> Path:
+    """LibreOffice's own layout of a Word file, as PDF (a private profile, so runs never collide)."""
+    profile = source.parent / "lo-profile"
+    subprocess.run([LIBREOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(source.parent), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    return source.with_suffix(".pdf")
+
+
+def pdf_pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def pdf_text(pdf: Path) -> str:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    return re.sub(r"\s+", " ", text.replace("-\n", ""))
+
+
+def pdf_fonts(pdf: Path) -> str:
+    return subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+
+
+def write_docx(folder: Path, name: str, **options) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    build_options = BuildOptions(source_date_epoch=0, **options)
+    target = folder / f"{name}.docx"
+    docx_writer.write(render_html(load_brief(SCO_BRIEF), document_type(name), build_options), target,
+                      build_options)
+    return target
+
+
+@pytest.mark.parametrize("name", [doctype.name for doctype in DOCUMENT_TYPES])
+def test_libreoffice_lays_out_every_document_with_its_words(tmp_path, name):
+    pdf = convert_to_pdf(write_docx(tmp_path, name))
+    text = pdf_text(pdf)
+    data = load_brief(SCO_BRIEF).data
+    assert data["brief"]["title"] in text
+    assert "Page 1 of" in text
+    assert data["brief"]["classification"] in text
+    fonts = pdf_fonts(pdf)
+    assert "NotoSans" in fonts and "NotoSerif" in fonts or name == "factsheet" and "NotoSans" in fonts
+
+
+def test_factsheet_fits_one_page_in_libreoffice(tmp_path):
+    assert pdf_pages(convert_to_pdf(write_docx(tmp_path, "factsheet"))) == 1
+
+
+def test_memo_quotes_every_claim_in_libreoffice(tmp_path):
+    text = pdf_text(convert_to_pdf(write_docx(tmp_path, "memo")))
+    for claim in load_brief(SCO_BRIEF).data["claims"]:
+        words = re.sub(r"\*+|\[|\]\([^)]*\)", "", claim["text"]).split()
+        assert " ".join(words[:8]) in text, claim["id"]
+
+
+def test_another_reference_document_changes_the_fonts(tmp_path):
+    reference = docx.Document(str(REFERENCE_DOCX))
+    reference.styles["Body Text"].font.name = "DejaVu Sans"
+    reference.styles["Body Text"].font.size = Pt(11)
+    house_style = tmp_path / "house-style.docx"
+    reference.save(str(house_style))
+    ours = pdf_fonts(convert_to_pdf(write_docx(tmp_path / "ours", "memo")))
+    theirs = pdf_fonts(convert_to_pdf(write_docx(tmp_path / "theirs", "memo", reference_docx=house_style)))
+    assert "NotoSerif-Regular" in ours and "DejaVuSans-Oblique" not in ours
+    assert "NotoSerif" not in theirs  # the text, its lists and quotes follow Body Text
+    assert "DejaVuSans-Oblique" in theirs
