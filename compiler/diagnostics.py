@@ -38,8 +38,9 @@ class BriefError(Exception):
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """`; did you mean 'x'?` when a choice is close to `word`, else an empty string."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    folded = {choice.casefold(): choice for choice in choices}
+    close = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)
+    return f"; did you mean '{folded[close[0]]}'?" if close else ""
 
 
 def shorten(text: str, limit: int = 60) -> str:

@@ -27,6 +27,7 @@ SCALAR_TAGS = {
     "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp",
 }
 STR_TAG = "tag:yaml.org,2002:str"
+COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 Location = tuple[int, int]
 ALIAS_REFUSED = ("YAML aliases (*name) are not allowed in a brief file, because they can expand "
                  "without bound; write the value out in full")
@@ -243,6 +244,9 @@ class Builder:
 
     def value(self, node: yaml.Node, path: str) -> Any:
         self.doc.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag not in COLLECTION_TAGS and not isinstance(node, yaml.ScalarNode):
+            self.report.at_mark(node.start_mark, path, f"the YAML tag '{shorten(node.tag)}' is not "
+                                "allowed in a brief file; remove it")
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
