@@ -117,7 +117,7 @@ def test_only_the_requested_formats_are_built(tmp_path: Path, engine: Engine) ->
     brief = write_brief(tmp_path, "alpha")
     run = run_build([brief], tmp_path / "build", formats=("docx",))
     assert run.status == 0
-    assert sorted(p.name for p in (tmp_path / "build" / "alpha").glob("*.*") if not p.name.startswith(".")) == [
+    assert sorted(p.name for p in (tmp_path / "build" / "alpha").iterdir() if not p.name.startswith(".")) == [
         "factsheet.docx", "memo.docx", "slides.docx"]
 
 

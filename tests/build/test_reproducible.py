@@ -1,0 +1,92 @@
+"""Reproducible builds: the same inputs give the same bytes, whatever the time zone or process."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from buildkit import snapshot
+from compiler.reproducible import date_epoch, environment_epoch, normalise_docx_bytes
+
+MINIMAL = Path(__file__).resolve().parents[1] / "cases" / "minimal" / "brief.yaml"
+RUNNER = Path(__file__).resolve().parent / "runner.py"
+OUTPUTS = ["factsheet.docx", "factsheet.pdf", "memo.docx", "memo.pdf", "slides.docx", "slides.pdf"]
+NOV_27_2026 = 1795737600  # midnight UTC of the minimal brief's date
+
+
+def run_build(args: list[str], **environment: str) -> subprocess.CompletedProcess:
+    """`briefing build ARGS` in a fresh process with the given environment variables."""
+    env = {key: value for key, value in os.environ.items() if key not in ("SOURCE_DATE_EPOCH", "TZ")}
+    return subprocess.run([sys.executable, str(RUNNER), *args], capture_output=True, text=True,
+                          env={**env, **environment}, cwd=Path(__file__).resolve().parents[2])
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The minimal brief built twice: in UTC with SOURCE_DATE_EPOCH, and in Shanghai from its own date."""
+    root = tmp_path_factory.mktemp("reproducible")
+    brief = root / "tiny.yaml"
+    brief.write_bytes(MINIMAL.read_bytes())
+    utc = run_build(["--out", str(root / "utc"), "--jobs", "1", str(brief)],
+                    TZ="UTC", SOURCE_DATE_EPOCH=str(NOV_27_2026))
+    shanghai = run_build(["--out", str(root / "shanghai"), "--jobs", "2", str(brief)], TZ="Asia/Shanghai")
+    assert (utc.returncode, shanghai.returncode) == (0, 0), utc.stderr + shanghai.stderr
+    return root / "utc" / "tiny", root / "shanghai" / "tiny"
+
+
+def test_two_time_zones_give_identical_pdf_and_docx(two_builds: tuple[Path, Path]) -> None:
+    utc, shanghai = two_builds
+    assert sorted(path.name for path in utc.iterdir() if not path.name.startswith(".")) == OUTPUTS
+    for name in OUTPUTS:
+        assert (utc / name).read_bytes() == (shanghai / name).read_bytes(), name
+
+
+def test_word_files_carry_the_brief_date_not_the_build_time(two_builds: tuple[Path, Path]) -> None:
+    with zipfile.ZipFile(two_builds[1] / "memo.docx") as archive:
+        assert {entry.date_time for entry in archive.infolist()} == {(2026, 11, 27, 0, 0, 0)}
+        core = archive.read("docProps/core.xml").decode()
+    assert ">2026-11-27T00:00:00Z</dcterms:modified>" in core
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing_and_loads_no_engine(two_builds: tuple[Path, Path]) -> None:
+    folder = two_builds[1]
+    before = snapshot(folder)
+
+    noop = run_build(["--out", str(folder.parent), str(folder.parent.parent / "tiny.yaml")], TZ="Asia/Shanghai")
+
+    assert noop.returncode == 0, noop.stderr
+    assert noop.stdout.splitlines() == ["wrote 0 files; 1 brief up to date"]
+    assert noop.stderr.splitlines() == ["heavy imports: none"]
+    assert snapshot(folder) == before
+
+
+def test_the_default_epoch_is_midnight_utc_of_the_brief_date() -> None:
+    assert date_epoch("2026-11-27") == NOV_27_2026
+    assert date_epoch("2026-11") == date_epoch("2026-11-01")
+    assert environment_epoch({"SOURCE_DATE_EPOCH": "1700000000"}) == 1700000000
+    assert environment_epoch({}) is None
+
+
+def test_normalising_a_word_file_fixes_its_zip_times_and_core_dates() -> None:
+    def word_file(when: tuple[int, ...], modified: str) -> bytes:
+        data = io.BytesIO()
+        with zipfile.ZipFile(data, "w") as archive:
+            archive.writestr(zipfile.ZipInfo("[Content_Types].xml", when), "<Types/>")
+            archive.writestr(zipfile.ZipInfo("docProps/core.xml", when),
+                             f'<cp:coreProperties><dcterms:modified xsi:type="dcterms:W3CDTF">{modified}'
+                             "</dcterms:modified></cp:coreProperties>")
+        return data.getvalue()
+
+    first = normalise_docx_bytes(word_file((2024, 1, 2, 3, 4, 5), "2024-01-02T03:04:05Z"), NOV_27_2026)
+    second = normalise_docx_bytes(word_file((2025, 6, 7, 8, 9, 10), "2025-06-07T08:09:10Z"), NOV_27_2026)
+
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert [entry.filename for entry in archive.infolist()] == ["[Content_Types].xml", "docProps/core.xml"]
+        assert "2026-11-27T00:00:00Z" in archive.read("docProps/core.xml").decode()
