@@ -196,7 +196,7 @@ def compose(text: str, report: Reporter) -> tuple[yaml.Node | None, list[yaml.Ma
                        "a brief needs no more than 6")
         return None, []
     except yaml.MarkedYAMLError as error:
-        report_syntax_error(error, report)
+        report_syntax_error(error, text, report)
         return None, []
     finally:
         loader.dispose()
@@ -205,24 +205,50 @@ def compose(text: str, report: Reporter) -> tuple[yaml.Node | None, list[yaml.Ma
     return root, loader.aliases
 
 
-def report_syntax_error(error: yaml.MarkedYAMLError, report: Reporter) -> None:
+def report_syntax_error(error: yaml.MarkedYAMLError, text: str, report: Reporter) -> None:
     """One problem for a YAML syntax error, at the line where the faulty construct starts."""
     problem = error.problem or "invalid YAML"
-    context, problem_mark = error.context, error.problem_mark
-    start = error.context_mark
-    if isinstance(error, yaml.scanner.ScannerError) and context == "while scanning a quoted scalar":
-        ended = "the end of the file" if "end of stream" in problem else f"line {problem_mark.line + 1}"
+    context, start, end = error.context, error.context_mark, error.problem_mark
+    scanning = isinstance(error, yaml.scanner.ScannerError)
+    if scanning and context == "while scanning a quoted scalar":
+        ended = "the end of the file" if "end of stream" in problem else f"line {end.line + 1}"
         report.at_mark(start, "", f"YAML syntax error: the quoted text that opens here is never "
                        f"closed (the parser gave up at {ended}); add the closing quote")
-    elif isinstance(error, yaml.scanner.ScannerError) and start is not None:
+        return
+    runaway = runaway_quote(text, end)
+    if runaway is not None:
+        report.at_mark(runaway.start_mark, "", f"YAML syntax error: the quoted text that opens here "
+                       f"runs on to line {runaway.end_mark.line + 1}, and the file cannot be read after "
+                       f"it ({problem} at line {end.line + 1}); is its closing quote missing?")
+    elif scanning and start is not None:
         report.at_mark(start, "", f"YAML syntax error {context}: {problem} at line "
-                       f"{problem_mark.line + 1}, column {problem_mark.column + 1}")
+                       f"{end.line + 1}, column {end.column + 1}")
     elif "'\\t'" in problem:
-        report.at_mark(problem_mark, "", "YAML syntax error: a tab character here; indent with spaces")
+        report.at_mark(end, "", "YAML syntax error: a tab character here; indent with spaces")
+    elif problem == "mapping values are not allowed here":
+        report.at_mark(end, "", "YAML syntax error: ': ' is not allowed here; put text that "
+                       "contains ': ' in quotes, or check the indentation")
     else:
-        where = problem_mark or start
         since = f" ({context} from line {start.line + 1})" if context and start else ""
-        report.at_mark(where, "", f"YAML syntax error: {problem}{since}")
+        report.at_mark(end or start, "", f"YAML syntax error: {problem}{since}")
+
+
+def runaway_quote(text: str, failed: yaml.Mark | None) -> yaml.ScalarToken | None:
+    """The quoted text spanning lines that ends just before `failed`, if any: a quote left open
+    that YAML closed at the next quote mark it met, lines later."""
+    if failed is None:
+        return None
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= failed.index:
+                break
+            if (isinstance(token, yaml.ScalarToken) and token.style in ("'", '"')
+                    and token.end_mark.line > token.start_mark.line):
+                last = token
+    except yaml.YAMLError:
+        pass
+    return last if last is not None and failed.line - last.end_mark.line <= 1 else None
 
 
 class Builder:

@@ -193,3 +193,18 @@ def test_any_text_gives_problems_not_exceptions(tmp_path: Path, noise: str, at: 
     brief, found = check_brief(path)
     assert (brief is None) == bool(found)
     assert all(problem.line >= 1 and problem.column >= 1 and problem.message for problem in found)
+
+
+def test_quote_left_open_until_a_later_quote_is_reported_where_it_opens(tmp_path: Path) -> None:
+    content = VALID.replace("kind: fact", 'kind: "fact') + 'timeline:\n  - date: "2012"\n    event: x\n'
+    assert problems(tmp_path, content) == [
+        "brief.yaml:13:11: YAML syntax error: the quoted text that opens here runs on to line 16, and "
+        "the file cannot be read after it (expected <block end>, but found '<scalar>' at line 16); "
+        "is its closing quote missing?"]
+
+
+def test_colon_in_plain_text(tmp_path: Path) -> None:
+    content = VALID.replace("summary: A summary.", "summary: In short: it works.")
+    assert problems(tmp_path, content) == [
+        "brief.yaml:10:18: YAML syntax error: ': ' is not allowed here; put text that contains ': ' in "
+        "quotes, or check the indentation"]
