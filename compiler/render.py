@@ -134,13 +134,6 @@ def count_quotes(data: dict[str, Any]) -> int:
     return claim_quotes + sum(1 for figure in data.get("figures", []) if figure.get("quote"))
 
 
-def place_timeline(timeline: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Timeline entries with their position along the drawn axis, in percent (evenly spaced)."""
-    count = len(timeline)
-    return [dict(entry, position=50.0 if count == 1 else 100.0 * index / (count - 1))
-            for index, entry in enumerate(timeline)]
-
-
 def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> dict[str, Any]:
     """Everything the templates may show, as plain data (content is passed as data, never as source)."""
     data = brief.data
@@ -161,7 +154,7 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
         "goals": link_goals(data.get("goals", []), claims),
         "figures": figures,
         "factsheet_figures": figures[:FACTSHEET_FIGURES],
-        "timeline": place_timeline(data.get("timeline", [])),
+        "timeline": data.get("timeline", []),
         "takeaways": data.get("takeaways", []),
         "quote_count": count_quotes(data),
         "quotes_checked": brief.quotes_checked,
