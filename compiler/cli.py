@@ -9,6 +9,9 @@ from pathlib import Path
 from compiler import __version__
 
 CONTENT_DIR = Path("content")
+# Kept in step with compiler/writers/pdf.py (not imported from there: that would load WeasyPrint).
+PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2a", "pdf/a-3a", "pdf/a-2u", "pdf/a-3u",
+                "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--overwrite-edited", action="store_true",
                        help="replace outputs edited since the last build (default: keep them, write "
                        "NAME.new.EXT beside them and exit 1)")
+    build.add_argument("--paper", choices=("a4", "letter"), type=str.lower, default=None,
+                       help="paper for the memo and factsheet (default: the brief's brief.paper, else a4)")
+    build.add_argument("--pdf-variant", choices=PDF_VARIANTS, type=str.lower, default=None, metavar="V",
+                       help="write PDF/A or PDF/UA, e.g. pdf/a-3b (default: a tagged PDF); one of "
+                       + ", ".join(PDF_VARIANTS))
     build.set_defaults(run="compiler.commands.build")
     return parser
 

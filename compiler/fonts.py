@@ -40,13 +40,19 @@ def _family(family: str, stem: str) -> tuple[FontFace, ...]:
 FONT_FACES: tuple[FontFace, ...] = (
     *_family("Briefing Serif", "NotoSerif"),
     *_family("Briefing Sans", "NotoSans"),
+    # Mathematical signs (≈, ≤, →), arrows, shapes and dingbats the text families lack.
+    FontFace("Briefing Math", NOTO / "NotoSansMath-Regular.ttf"),
+    FontFace("Briefing Symbols", NOTO / "NotoSansSymbols-Regular.ttf"),
+    FontFace("Briefing Symbols", NOTO / "NotoSansSymbols-Bold.ttf", 700),
+    FontFace("Briefing Symbols 2", NOTO / "NotoSansSymbols2-Regular.ttf"),
     FontFace("Briefing CJK", DROID / "DroidSansFallbackFull.ttf"),
-    FontFace("Briefing CJK", DROID / "DroidSansFallbackFull.ttf", 700),
 )
+FALLBACKS = '"Briefing Math", "Briefing Symbols", "Briefing Symbols 2", "Briefing CJK"'
+FONT_NAMES = "Noto Serif, Noto Sans, Noto Sans Math, Noto Sans Symbols (1 and 2), Droid Sans Fallback"
 
 # Each stack lists every family, so a character any declared font covers is always found.
-SERIF_STACK = '"Briefing Serif", "Briefing Sans", "Briefing CJK"'
-SANS_STACK = '"Briefing Sans", "Briefing Serif", "Briefing CJK"'
+SERIF_STACK = f'"Briefing Serif", "Briefing Sans", {FALLBACKS}'
+SANS_STACK = f'"Briefing Sans", "Briefing Serif", {FALLBACKS}'
 
 
 class FontsMissing(Exception):
@@ -118,6 +124,5 @@ def check_coverage(brief: Brief) -> list[Problem]:
             problems.append(Problem(
                 str(brief.path), line, column, path,
                 f"character {describe_character(char)} is not covered by the document fonts "
-                "(Noto Serif, Noto Sans, Droid Sans Fallback); remove it or replace it with a "
-                "character they cover"))
+                f"({FONT_NAMES}); remove it or replace it with a character they cover"))
     return problems

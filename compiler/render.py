@@ -15,7 +15,8 @@ from markupsafe import Markup
 
 from compiler.content.model import Brief
 from compiler.doctypes import DocumentType
-from compiler.fonts import font_face_css
+from compiler.diagnostics import BriefError
+from compiler.fonts import check_coverage, font_face_css
 from compiler.markup import plain_text, render_inline, render_paragraphs
 from compiler.writers import BuildOptions, RenderedDocument
 
@@ -173,7 +174,10 @@ def describe_keywords(data: dict[str, Any], claims: list[dict[str, Any]]) -> str
 
 
 def render_html(brief: Brief, doctype: DocumentType, options: BuildOptions) -> RenderedDocument:
-    """The HTML of one document type for one brief."""
+    """The HTML of one document type for one brief; BriefError if a character has no glyph in our fonts."""
+    problems = check_coverage(brief)
+    if problems:
+        raise BriefError(problems)
     template = create_environment().get_template(doctype.template)
     html = template.render(build_view(brief, doctype, options))
     return RenderedDocument(doctype=doctype, brief=brief, html=html)

@@ -19,7 +19,8 @@ from compiler.render import TEMPLATES_DIR, RenderError
 from compiler.writers import BuildOptions, RenderedDocument, WriteResult
 
 SUFFIX = ".pdf"
-PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/ua-1")
+PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2a", "pdf/a-3a", "pdf/a-2u", "pdf/a-3u",
+                "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
 ONE_PAGE_ATTRIBUTE = "data-one-page"
 LABEL_ATTRIBUTE = "data-label"
 LINE_HEIGHT_EM = 1.4  # converts an overflow height into "about N lines" of body text
