@@ -279,6 +279,15 @@ def describe_failure(brief: Brief, step: str, error: Exception) -> list[Problem]
     return [file_problem(brief.path, f"{step}: {type(error).__name__}: {error}")]
 
 
+def check_glyphs(brief: Brief) -> None:
+    """BriefError naming each field with a character the document fonts cannot draw (before rendering)."""
+    from compiler.fonts import check_coverage
+
+    problems = check_coverage(brief)
+    if problems:
+        raise BriefError(problems)
+
+
 def write_output(document: object, output: Output, options: BuildOptions) -> tuple[Written, list[str]]:
     """Write one format to a temporary file beside the target; remove it if writing fails."""
     from compiler.reproducible import normalise
@@ -402,6 +411,7 @@ class Builder:
 
         try:
             brief = load_brief(plan.path)
+            check_glyphs(brief)
         except BriefError as error:
             self.failed.add(plan.path)
             reporter.add(plan, [("problem", p) for p in error.problems])
