@@ -52,7 +52,8 @@ BUILDS: dict[str, list[str]] = {
         "{% raw %}raw{% endraw %} {{ 7*'7' }}",
     ],
     "markdown-tricks": [
-        "![image](file:///etc/passwd) and ![remote](https://evil.example/t.png)",
+        # Images are not part of the markup: "!" stays text and what follows is an ordinary https link.
+        "![image](file:///etc/passwd) and !remote",
         "[script](javascript:alert(1)) [upper](JaVaScRiPt:alert(2)) [spaced]( javascript:alert(3))",
         "[file](file:///etc/passwd) [data](data:text/html;base64,PHNjcmlwdD4=) [relative](../secret.txt)",
         "[reference][evil] and <https://evil.example/autolink> and <mailto:a@evil.example>",
@@ -61,11 +62,11 @@ BUILDS: dict[str, list[str]] = {
         "mail and [entity](&#106;avascript:alert(4)) and [vb](vbscript:msgbox)",
     ],
     "zalgo": ["text and cafe\u0301 and a stack"],
-    "long-word": ["Supercalifragilistic" * 15],
+    "long-word": ["Supercalifragilistic" * 15, "0123456789" * 30],
     "bom-utf8": ["A brief saved with a byte order mark"],
 }
-# The only links the markdown-tricks memo may carry: the two the brief writes with an allowed scheme.
-ALLOWED_LINKS = {"https://example.org/ok", "mailto:desk@example.org"}
+# The only links the markdown-tricks memo may carry: those the brief writes with an allowed scheme.
+ALLOWED_LINKS = {"https://example.org/ok", "mailto:desk@example.org", "https://evil.example/t.png"}
 
 
 @dataclass
