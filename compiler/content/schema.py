@@ -42,7 +42,7 @@ def check_schema(doc: Document, report: Reporter) -> None:
     found = set()
     for error in validator().iter_errors(doc.data):
         for path, where, message in describe(error, doc):
-            if path not in doc.aliased:
+            if path not in doc.refused:
                 found.add((where, path, message))
     for where, path, message in found:
         report.add(where, path, message)

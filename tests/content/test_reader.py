@@ -88,11 +88,17 @@ def test_list_longer_than_the_limit(tmp_path: Path) -> None:
 
 
 def test_nesting_deeper_than_the_limit(tmp_path: Path) -> None:
-    # Ten thousand levels would exhaust Python's stack if composing recursed that far.
-    content = VALID + "takeaways: " + "[" * 10_000 + "]" * 10_000 + "\n"
+    content = VALID + "takeaways: " + "[" * 30 + "]" * 30 + "\n"
     assert problems(tmp_path, content) == [
         f"brief.yaml:15:{12 + MAX_DEPTH - 1}: nesting is deeper than {MAX_DEPTH} levels; "
         "a brief needs no more than 6"]
+
+
+def test_nesting_that_would_exhaust_the_stack(tmp_path: Path) -> None:
+    # libyaml stops at its own limit of 1000 levels, before composing begins.
+    content = VALID + "takeaways: " + "[" * 100_000 + "]" * 100_000 + "\n"
+    assert problems(tmp_path, content) == [
+        f"brief.yaml:15:1011: nesting is deeper than {MAX_DEPTH} levels; a brief needs no more than 6"]
 
 
 def test_tab_indentation(tmp_path: Path) -> None:
@@ -104,7 +110,7 @@ def test_tab_indentation(tmp_path: Path) -> None:
 def test_syntax_error_names_where_the_parser_stopped_and_what_it_was_in(tmp_path: Path) -> None:
     content = VALID.replace("  date: 2026-11-27", "  date: [2026, 11")
     assert problems(tmp_path, content) == [
-        "brief.yaml:9:14: YAML syntax error: expected ',' or ']', but got ':' "
+        "brief.yaml:9:14: YAML syntax error: did not find expected ',' or ']' "
         "(while parsing a flow sequence from line 8)"]
 
 
@@ -117,7 +123,6 @@ def test_second_document_is_an_error(tmp_path: Path) -> None:
 def test_python_tags_are_refused(tmp_path: Path) -> None:
     content = VALID.replace("The SCO was founded in 2001.", "!!python/object/apply:os.system [ls]")
     assert problems(tmp_path, content) == [
-        "brief.yaml:14:11: claims[0].text: must be text, not a list",
         "brief.yaml:14:11: claims[0].text: the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' "
         "is not allowed in a brief file; remove it",
     ]
@@ -138,17 +143,21 @@ def test_numbers_and_words_yaml_would_convert_stay_as_written(tmp_path: Path) ->
     assert brief.data["figures"][0]["value"] == "2.50"
 
 
-def test_escaped_surrogate_pair_is_one_character(tmp_path: Path) -> None:
-    path = tmp_path / "brief.yaml"
-    path.write_text(VALID.replace("The SCO was founded in 2001.", '"Smile \\ud83d\\ude00"'))
-    assert load_brief(path).data["claims"][0]["text"] == "Smile \U0001F600"
-
-
-def test_lone_surrogate_is_an_error(tmp_path: Path) -> None:
-    content = VALID.replace("The SCO was founded in 2001.", '"Half \\ud83d a pair"')
+def test_escaped_surrogates_are_refused(tmp_path: Path) -> None:
+    content = VALID.replace("The SCO was founded in 2001.", '"Smile \\ud83d\\ude00"')
     assert problems(tmp_path, content) == [
-        "brief.yaml:14:11: claims[0].text: contains a lone surrogate U+D83D, which documents cannot "
-        "hold; remove it"]
+        "brief.yaml:14:20: YAML syntax error: this \\u escape is not a character (halves of UTF-16 "
+        "pairs are not allowed); write the character itself"]
+
+
+def test_escaped_control_characters_are_refused(tmp_path: Path) -> None:
+    content = VALID.replace("The SCO was founded in 2001.", '"Tab\\tis fine, \\x1b and \\0 are not"')
+    assert problems(tmp_path, content) == [
+        "brief.yaml:14:11: claims[0].text: contains the control character U+0000, which documents "
+        "cannot hold; remove it",
+        "brief.yaml:14:11: claims[0].text: contains the control character U+001B, which documents "
+        "cannot hold; remove it",
+    ]
 
 
 def test_extra_keys_the_compiler_accepts(tmp_path: Path) -> None:
@@ -199,7 +208,7 @@ def test_quote_left_open_until_a_later_quote_is_reported_where_it_opens(tmp_path
     content = VALID.replace("kind: fact", 'kind: "fact') + 'timeline:\n  - date: "2012"\n    event: x\n'
     assert problems(tmp_path, content) == [
         "brief.yaml:13:11: YAML syntax error: the quoted text that opens here runs on to line 16, and "
-        "the file cannot be read after it (expected <block end>, but found '<scalar>' at line 16); "
+        "the file cannot be read after it (did not find expected key at line 16); "
         "is its closing quote missing?"]
 
 
