@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markupsafe import Markup
 
 ALLOWED_SCHEMES = ("http:", "https:", "mailto:")
@@ -16,9 +17,20 @@ def _accept_link(url: str) -> bool:
     return url.strip().lower().startswith(ALLOWED_SCHEMES)
 
 
+def _keep_underscore(state: StateInline, silent: bool) -> bool:
+    # The emphasis rule also reads _x_ and __x__; only * is documented, so `__init__` stays literal.
+    if state.src[state.pos] != "_":
+        return False
+    if not silent:
+        state.pending += "_"
+    state.pos += 1
+    return True
+
+
 def _create_parser() -> MarkdownIt:
     # "zero" turns off every rule, raw HTML included (it is escaped); we enable only what we document.
     parser = MarkdownIt("zero").enable(["emphasis", "link"])
+    parser.inline.ruler.before("emphasis", "keep_underscore", _keep_underscore)
     parser.validateLink = _accept_link
     return parser
 
