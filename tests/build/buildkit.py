@@ -20,6 +20,9 @@ from compiler.content.model import Brief
 from compiler.diagnostics import BriefError, Problem
 from compiler.writers import RenderedDocument, WriteResult
 
+# Every output of a brief, sorted by name.
+OUTPUTS = ["factsheet.docx", "factsheet.pdf", "memo.docx", "memo.pdf", "slides.docx", "slides.pdf"]
+
 BRIEF = """\
 format: 1
 source:
@@ -52,7 +55,7 @@ def write_brief(folder: Path, name: str, claim: str = "One claim.") -> Path:
 class Engine:
     """Counts and controls the stand-in engine's work."""
 
-    rendered: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # "brief/output" for every file a writer wrote
     fail_on: str | None = None   # output name whose writer breaks after writing half a file
     lock: threading.Lock = field(default_factory=threading.Lock)
     delay: float = 0.0
@@ -72,6 +75,8 @@ def make_writer(engine: Engine, suffix: str) -> types.ModuleType:
 
     def write(document: RenderedDocument, target: Path, options: object) -> WriteResult:
         name = f"{document.doctype.name}.{suffix}"
+        with engine.lock:
+            engine.written.append(f"{document.brief.name}/{name}")
         if engine.fail_on == name:
             target.write_bytes(b"half a fi")
             raise RuntimeError("disk on fire")

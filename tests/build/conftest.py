@@ -24,8 +24,6 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> Engine:
     state = Engine()
 
     def render_html(brief: Brief, doctype: object, options: object) -> RenderedDocument:
-        with state.lock:
-            state.rendered.append(f"{brief.name}/{doctype.name}")
         time.sleep(state.delay)
         return RenderedDocument(doctype, brief, f"{doctype.name}: {brief.data['claims'][0]['text']}")
 

@@ -17,7 +17,7 @@ def test_check_passes_when_up_to_date_and_lists_stale_outputs_without_writing(
     current = run_build([brief], out, check=True)
     write_brief(tmp_path, "alpha", claim="A changed claim.")
     before = snapshot(out)
-    engine.rendered.clear()
+    engine.written.clear()
     stale = run_build([brief], out, check=True)
 
     assert (current.status, current.out) == (0, "up to date: 1 brief\n")
@@ -26,7 +26,7 @@ def test_check_passes_when_up_to_date_and_lists_stale_outputs_without_writing(
                                       ["memo.pdf", "memo.docx", "slides.pdf", "slides.docx", "factsheet.pdf",
                                        "factsheet.docx"]]
     assert stale.out == "6 of 6 outputs out of date\n"
-    assert engine.rendered == []
+    assert engine.written == []
     assert snapshot(out) == before
 
 

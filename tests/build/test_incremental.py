@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 import compiler.build
-from buildkit import Engine, run_build, snapshot, write_brief
+from buildkit import OUTPUTS, Engine, run_build, snapshot, write_brief
 
-OUTPUTS = ["factsheet.docx", "factsheet.pdf", "memo.docx", "memo.pdf", "slides.docx", "slides.pdf"]
 
 
 def test_first_build_writes_six_outputs_and_a_manifest(tmp_path: Path, engine: Engine) -> None:
@@ -30,12 +29,12 @@ def test_second_build_writes_nothing(tmp_path: Path, engine: Engine) -> None:
     out = tmp_path / "build"
     run_build([brief], out)
     before = snapshot(out)
-    engine.rendered.clear()
+    engine.written.clear()
 
     run = run_build([brief], out, verbose=True)
 
     assert run.status == 0
-    assert engine.rendered == []
+    assert engine.written == []
     assert snapshot(out) == before  # same inodes, times and bytes, manifest included
     assert f"{out / 'alpha'}: up to date" in run.out
     assert "wrote 0 files; 1 brief up to date" in run.out
@@ -46,13 +45,13 @@ def test_changing_one_claim_rebuilds_only_that_brief(tmp_path: Path, engine: Eng
     out = tmp_path / "build"
     run_build([alpha, beta], out)
     beta_before = snapshot(out / "beta")
-    engine.rendered.clear()
+    engine.written.clear()
 
     write_brief(tmp_path, "alpha", claim="A changed claim.")
     run = run_build([alpha, beta], out, verbose=True)
 
     assert run.status == 0, run.err
-    assert sorted(engine.rendered) == ["alpha/factsheet", "alpha/memo", "alpha/slides"]
+    assert sorted(engine.written) == [f"alpha/{name}" for name in OUTPUTS]
     assert snapshot(out / "beta") == beta_before
     assert "A changed claim." in (out / "alpha" / "memo.pdf").read_text()
     assert f"{out / 'alpha' / 'memo.pdf'}: brief changed" in run.out
@@ -105,11 +104,11 @@ def test_force_rebuilds_everything(tmp_path: Path, engine: Engine) -> None:
     brief = write_brief(tmp_path, "alpha")
     out = tmp_path / "build"
     run_build([brief], out)
-    engine.rendered.clear()
+    engine.written.clear()
 
     run = run_build([brief], out, force=True, verbose=True)
 
-    assert sorted(engine.rendered) == ["alpha/factsheet", "alpha/memo", "alpha/slides"]
+    assert sorted(engine.written) == [f"alpha/{name}" for name in OUTPUTS]
     assert f"{out / 'alpha' / 'memo.pdf'}: forced" in run.out
 
 

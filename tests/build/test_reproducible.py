@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from buildkit import snapshot
+from buildkit import OUTPUTS, snapshot
 from compiler.reproducible import date_epoch, environment_epoch, normalise_docx_bytes
 
 MINIMAL = Path(__file__).resolve().parents[1] / "cases" / "minimal" / "brief.yaml"
 RUNNER = Path(__file__).resolve().parent / "runner.py"
-OUTPUTS = ["factsheet.docx", "factsheet.pdf", "memo.docx", "memo.pdf", "slides.docx", "slides.pdf"]
 NOV_27_2026 = 1795737600  # midnight UTC of the minimal brief's date
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from buildkit import Engine, run_build, snapshot, write_brief
+from buildkit import OUTPUTS, Engine, run_build, snapshot, write_brief
 from compiler.build import Output, file_state
 from compiler.doctypes import document_type
 from compiler.manifest import read_manifest
@@ -32,9 +32,9 @@ def test_failure_mid_write_keeps_previous_outputs_and_leaves_no_temporary_files(
     # The documents that did build are new; the failed one stays out of date for the next build.
     assert b"A changed claim." in after["alpha/memo.pdf"][2]
     engine.fail_on = None
-    engine.rendered.clear()
+    engine.written.clear()
     run_build([brief], out)
-    assert engine.rendered == ["alpha/slides"]
+    assert engine.written == ["alpha/slides.pdf"]
 
 
 def test_an_edited_handout_survives_a_rebuild(tmp_path: Path, engine: Engine) -> None:
@@ -103,10 +103,8 @@ def test_two_builds_at_once_take_turns(tmp_path: Path, engine: Engine) -> None:
 
     assert [run.status for run in runs] == [0, 0]
     # Each document rendered once: the second build waited for the lock, then found all up to date.
-    assert sorted(engine.rendered) == sorted(f"{b}/{d}" for b in ("alpha", "beta")
-                                             for d in ("memo", "slides", "factsheet"))
-    assert sorted(read_manifest(out / "alpha").outputs) == [
-        "factsheet.docx", "factsheet.pdf", "memo.docx", "memo.pdf", "slides.docx", "slides.pdf"]
+    assert sorted(engine.written) == [f"{brief}/{name}" for brief in ("alpha", "beta") for name in OUTPUTS]
+    assert sorted(read_manifest(out / "alpha").outputs) == OUTPUTS
 
 
 def test_leftover_temporary_files_of_a_killed_build_are_removed(tmp_path: Path, engine: Engine) -> None:

@@ -1,0 +1,196 @@
+"""Build benchmarks (`make bench`): each prints its figures and the ratio to its baseline, measured in the same run.
+
+  a  full build of the SCO brief from a cold process vs WeasyPrint alone on the same three HTML documents
+  b  a rebuild with nothing to do
+  c  one brief changed among N copies
+  d  N briefs with --jobs 1 vs --jobs 2
+  e  the same six documents by pandoc (WeasyPrint as its PDF engine; pandoc's own DOCX writer)
+
+Usage: bench/run.py [--briefs N] [--only a,b,...]. Timings are wall clock of whole processes; the
+machine's load average is printed, since other work on it skews them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCO = ROOT / "content" / "sco-2012.yaml"
+PYTHON = sys.executable
+BUILD = [PYTHON, "-m", "compiler", "build"]
+
+WEASYPRINT_ALONE = """
+import sys
+from pathlib import Path
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+fonts = FontConfiguration()
+base = Path(sys.argv[1]).as_uri() + "/"
+for html in sys.argv[2:]:
+    HTML(filename=html, base_url=base).write_pdf(html[:-5] + ".pdf", font_config=fonts)
+"""
+
+
+def run(command: list[str], **kwargs: object) -> tuple[float, subprocess.CompletedProcess]:
+    """Wall time of one process, and its result."""
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def best_of(times: int, command: list[str]) -> tuple[float, float]:
+    """Minimum and median wall time of a command run several times."""
+    samples = [run(command)[0] for _ in range(times)]
+    return min(samples), statistics.median(samples)
+
+
+def build(briefs: list[Path], out: Path, *extra: str) -> tuple[float, subprocess.CompletedProcess]:
+    """`briefing build` in a fresh process."""
+    seconds, result = run([*BUILD, "--out", str(out), *extra, *map(str, briefs)])
+    if result.returncode not in (0, 1) or "Traceback" in result.stderr:
+        sys.exit(f"build failed:\n{result.stderr}")
+    return seconds, result
+
+
+def count_outputs(out: Path) -> int:
+    """How many documents a build folder holds."""
+    return sum(1 for path in out.rglob("*.*") if path.suffix in (".pdf", ".docx") and ".new." not in path.name)
+
+
+def report(label: str, value: str, note: str = "") -> None:
+    print(f"  {label:<46} {value:>12}  {note}")
+
+
+def render_sco_html(folder: Path) -> list[Path]:
+    """The SCO brief's three documents as HTML files (what WeasyPrint and pandoc get as input)."""
+    from compiler.content import load_brief
+    from compiler.doctypes import DOCUMENT_TYPES
+    from compiler.render import render_html
+    from compiler.writers import BuildOptions
+
+    brief = load_brief(SCO)
+    paths = []
+    for doctype in DOCUMENT_TYPES:
+        path = folder / f"{doctype.name}.html"
+        path.write_text(render_html(brief, doctype, BuildOptions()).html, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def copy_briefs(folder: Path, count: int) -> list[Path]:
+    """`count` copies of the SCO brief (each with its source text) in `folder`."""
+    shutil.copytree(SCO.parent / "sources", folder / "sources")
+    text = SCO.read_text(encoding="utf-8")
+    briefs = [folder / f"sco-{number:02}.yaml" for number in range(1, count + 1)]
+    for path in briefs:
+        path.write_text(text, encoding="utf-8")
+    return briefs
+
+
+def bench_full_build(work: Path) -> float:
+    """(a) Cold full build of the SCO brief vs WeasyPrint alone on its three HTML documents."""
+    from compiler.render import TEMPLATES_DIR
+
+    print("(a) full build of content/sco-2012.yaml, cold process")
+    html = render_sco_html(work)
+    ours, result = build([SCO], work / "a", "--force")
+    alone, weasy = run([PYTHON, "-c", WEASYPRINT_ALONE, str(TEMPLATES_DIR), *map(str, html)])
+    if weasy.returncode:
+        sys.exit(f"WeasyPrint alone failed:\n{weasy.stderr}")
+    report("briefing build (all formats)", f"{ours:.2f} s",
+           f"{count_outputs(work / 'a')} files, exit {result.returncode}")
+    report("WeasyPrint alone, 3 PDFs in one process", f"{alone:.2f} s")
+    report("ratio build / WeasyPrint alone", f"{ours / alone:.2f}", "target <= 1.3")
+    return ours
+
+
+def bench_noop(work: Path) -> None:
+    """(b) A rebuild with nothing changed (after (a))."""
+    print("(b) rebuild with nothing changed")
+    build([SCO], work / "b")
+    fastest, median = best_of(7, [*BUILD, "--out", str(work / "b"), str(SCO)])
+    baseline, _ = best_of(7, [PYTHON, "-c", "pass"])
+    report("no-op briefing build (min / median of 7)", f"{fastest:.3f} s", f"median {median:.3f} s; "
+           "target < 0.2 s")
+    report("python -c pass (interpreter start-up)", f"{baseline:.3f} s")
+
+
+def bench_many(work: Path, count: int) -> None:
+    """(d) N briefs with --jobs 1 vs --jobs 2; then (c) one brief changed among them."""
+    print(f"(d) {count} briefs, --jobs 1 vs --jobs 2")
+    briefs = copy_briefs(work / "many", count)
+    two, result = build(briefs, work / "jobs2", "--jobs", "2")
+    one, _ = build(briefs, work / "jobs1", "--jobs", "1")
+    report(f"--jobs 1 ({count_outputs(work / 'jobs1')} files)", f"{one:.2f} s")
+    report(f"--jobs 2 ({count_outputs(work / 'jobs2')} files)", f"{two:.2f} s", f"exit {result.returncode}")
+    report("speed-up jobs 2 / jobs 1", f"{one / two:.2f}x", "target >= 1.6x")
+
+    print(f"(c) one brief changed among {count}")
+    with briefs[count // 2].open("a", encoding="utf-8") as stream:
+        stream.write("# edited\n")
+    changed, result = build(briefs, work / "jobs2", "-v")
+    rebuilt = sum(1 for line in result.stdout.splitlines() if line.endswith(": brief changed"))
+    noop, _ = build(briefs, work / "jobs2")
+    report("rebuild after one brief changed", f"{changed:.2f} s", f"{rebuilt} outputs rebuilt")
+    report(f"no-op over {count} briefs", f"{noop:.3f} s")
+    report("per-brief cost of a full --jobs 2 build", f"{two / count:.2f} s")
+
+
+def bench_pandoc(work: Path, ours: float | None) -> None:
+    """(e) The same six documents through pandoc, with WeasyPrint as its PDF engine."""
+    print("(e) the same six documents by pandoc")
+    if not shutil.which("pandoc"):
+        print("  pandoc is not installed: run scripts/setup-system bench")
+        return
+    html = render_sco_html(work)
+    env = {**os.environ, "PATH": f"{Path(PYTHON).parent}{os.pathsep}{os.environ['PATH']}"}
+    start = time.perf_counter()
+    for path in html:
+        for command in (["pandoc", str(path), "--pdf-engine=weasyprint", "-o", str(path.with_suffix(".pdf"))],
+                        ["pandoc", str(path), "-o", str(path.with_suffix(".docx"))]):
+            result = subprocess.run(command, capture_output=True, text=True, env=env)
+            if result.returncode:
+                sys.exit(f"{' '.join(command)} failed:\n{result.stderr}")
+    pandoc = time.perf_counter() - start
+    if ours is None:
+        ours, _ = build([SCO], work / "e", "--force")
+    report("pandoc: 3 PDFs (WeasyPrint) + 3 DOCX", f"{pandoc:.2f} s")
+    report("briefing build: the same 6 files", f"{ours:.2f} s")
+    report("speed-up over pandoc", f"{pandoc / ours:.2f}x", "target >= 2x")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--briefs", type=int, default=50, help="copies for (c) and (d) (default 50)")
+    parser.add_argument("--only", default="a,b,c,d,e", help="comma-separated benchmarks to run")
+    args = parser.parse_args()
+    chosen = set(args.only.split(","))
+    print(f"{os.cpu_count()} CPUs; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        work = Path(folder)
+        ours = bench_full_build(work) if "a" in chosen else None
+        steps: list[tuple[str, Callable[[], None]]] = [
+            ("b", lambda: bench_noop(work)),
+            ("d", lambda: bench_many(work, args.briefs)),
+            ("e", lambda: bench_pandoc(work / "e-html", ours)),
+        ]
+        for name, step in steps:
+            if name in chosen or (name == "d" and "c" in chosen):
+                if name == "e":
+                    (work / "e-html").mkdir()
+                step()
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
