@@ -24,6 +24,10 @@ from compiler.diagnostics import Problem, shorten
 YAML_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # Characters XML 1.0, and so every document we write, cannot hold.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Embeddings, overrides and isolates reorder what follows them: "\u202etxt.exe" prints as "exe.txt".
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_REFUSED = ("contains the bidirectional control character U+{:04X}, which makes the printed text "
+                "read differently from the brief; remove it")
 SCALAR_TAGS = {
     "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp",
@@ -370,4 +374,6 @@ class Builder:
                                 f"than the limit of {MAX_TEXT_CHARS}; shorten it")
         for char in sorted(set(XML_ILLEGAL.findall(text))):
             self.report.at_mark(node.start_mark, path, describe_character(char))
+        for char in sorted(set(BIDI_CONTROLS.findall(text))):
+            self.report.at_mark(node.start_mark, path, BIDI_REFUSED.format(ord(char)))
         return text

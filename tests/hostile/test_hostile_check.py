@@ -56,20 +56,17 @@ REFUSED: dict[str, list[str]] = {
         "{file}:18:15: file is not UTF-8 text: byte 0xE9 cannot be decoded; save it as UTF-8",
     ],
     "python-tag": [
-        "{file}:18:11: claims[0].text: must be text, not a list",
         "{file}:18:11: claims[0].text: the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' "
         "is not allowed in a brief file; remove it",
     ],
     "python-name-tag": [
-        "{file}:20:5: takeaways[0]: must not be empty or only white space; write the text",
         "{file}:20:5: takeaways[0]: the YAML tag 'tag:yaml.org,2002:python/name:os.system' is not "
         "allowed in a brief file; remove it",
     ],
     "bidi-override": [
-        "{file}:18:11: claims[0].text: contains the bidirectional control character U+202E, which "
-        "makes the printed text read differently from the brief; remove it",
-        "{file}:18:11: claims[0].text: contains the bidirectional control character U+2066, which "
-        "makes the printed text read differently from the brief; remove it",
+        f"{{file}}:18:11: claims[0].text: contains the bidirectional control character U+{code}, which "
+        "makes the printed text read differently from the brief; remove it"
+        for code in ("202C", "202E", "2066", "2069")
     ],
     "source-parent": [
         "{file}:7:9: source.text: source text ../../../../../../../etc/passwd " + OUTSIDE,
