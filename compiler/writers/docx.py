@@ -18,7 +18,7 @@ from compiler.render import resolve_page_size, resolve_paper
 from compiler.writers import BuildOptions, RenderedDocument, WriteResult
 from compiler.writers.docx_ooxml import (
     abstract_num_id, add_abstract_list, add_restarting_num, append_field, append_hyperlink,
-    find_style, repeat_header_row, set_paragraph_numbering, style_numbering,
+    end_section, find_style, repeat_header_row, set_paragraph_numbering, style_numbering,
 )
 from compiler.writers.docx_package import (
     Metadata, add_missing_styles, build_time, open_reference, page_size_mm,
@@ -31,7 +31,7 @@ SUFFIX = ".docx"
 STYLES = ["Normal", "Body Text", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3",
           "List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2",
           "List Number 3", "Quote", "Quote Citation", "Caption", "Header", "Footer", "Hyperlink", "Briefing Table",
-          "Table Text", "Bottom Line", "Figure Value", "Figure Label", "Classification",
+          "Figure Grid", "Table Text", "Compact Text", "Compact Heading", "Bottom Line", "Figure Value", "Figure Label", "Classification",
           "Speaker Notes", "Claim Kind", "Source Block"]
 
 CONTAINERS = {"html", "body", "main", "section", "div", "header", "footer", "article", "aside", "nav",
@@ -164,9 +164,18 @@ class TreeWriter:
                 self.write_block(content, story, scope)
 
     def write_block(self, element, story: Story, scope: Scope) -> None:
-        tag = element.tag
         if is_skipped(element):
             return
+        if element.get("data-grid"):
+            self.write_grid(element, story, scope, column_count(element.get("data-grid")))
+        elif element.get("data-columns") and story is self.word:
+            self.write_in_columns(element, scope, column_count(element.get("data-columns")))
+        else:
+            self.write_element(element, story, scope)
+
+    def write_element(self, element, story: Story, scope: Scope) -> None:
+        """One block by its kind: one clause per HTML element the contract names."""
+        tag = element.tag
         if tag in HEADINGS:
             self.write_heading(element, story, scope)
         elif tag in PARAGRAPHS or tag == "li":
@@ -193,6 +202,25 @@ class TreeWriter:
             self.write_paragraph(element, story, style)
             return
         self.write_children(element, story, replace(scope, paragraph_style=style or scope.paragraph_style))
+
+    def write_grid(self, element, story: Story, scope: Scope, columns: int) -> None:
+        """`data-grid="N"`: the children laid out N to a row, as cells of a borderless table."""
+        children = [child for kind, child in flow(element) if kind == "block" and not is_skipped(child)]
+        if not children:
+            return
+        columns = min(columns, len(children))
+        table = story.add_table(rows=-(-len(children) // columns), cols=columns)
+        table.style = self.table_style(element.get("data-style") or "Figure Grid")
+        set_table_look(table, header=False)
+        for index, cell in enumerate(cell for row in table.rows for cell in row.cells):
+            if index < len(children):
+                self.write_cell(children[index], cell, scope)
+
+    def write_in_columns(self, element, scope: Scope, columns: int) -> None:
+        """`data-columns="N"`: the element's content flows in N text columns (a continuous section)."""
+        end_section(self.word, columns=1)
+        self.write_element(element, self.word, scope)
+        end_section(self.word, columns=columns)
 
     def write_slide(self, element, story: Story, scope: Scope) -> None:
         """A slide is an outline entry: its first heading becomes a Heading 1, the rest follow."""
@@ -233,8 +261,9 @@ class TreeWriter:
         depth = min(3, scope.list_depth + 1)
         ordered = element.tag == "ol"
         style = ("List Number" if ordered else "List Bullet") + ("" if depth == 1 else f" {depth}")
-        style = element.get("data-style") or style
-        numbering = self.list_numbering(style, ordered, depth)
+        explicit = element.get("data-style")
+        style = explicit or style
+        numbering = self.list_numbering(style, ordered, depth, add_missing=not explicit)
         item_scope = replace(scope, list_depth=depth, paragraph_style=style)
         for item in element:
             if isinstance(item.tag, str) and item.tag == "li" and not is_skipped(item):
@@ -252,12 +281,13 @@ class TreeWriter:
             else:
                 self.write_block(content, story, scope)
 
-    def list_numbering(self, style: str, ordered: bool, depth: int) -> tuple[int, int] | None:
+    def list_numbering(self, style: str, ordered: bool, depth: int,
+                       add_missing: bool) -> tuple[int, int] | None:
         """The (numId, level) to put on a list's paragraphs; None when the style's own numbering serves.
 
         python-docx cannot restart numbering, so each ordered list gets a new w:num on the style's
-        abstract list with a startOverride of 1. A style without numbering (some users' references)
-        gets a list definition of its own.
+        abstract list with a startOverride of 1. A default list style without numbering (some users'
+        references) gets a list definition of its own; a `data-style` without numbering gets none.
         """
         numbering = self.word.part.numbering_part.element
         styles = self.word.styles.element
@@ -268,6 +298,8 @@ class TreeWriter:
             if not ordered or abstract is None:
                 return None
             return add_restarting_num(numbering, abstract, level), level
+        if not add_missing:
+            return None
         if ordered:
             return add_restarting_num(numbering, add_abstract_list(numbering, True, depth - 1), 0), 0
         if style not in self.bullet_lists:
@@ -398,6 +430,11 @@ class TreeWriter:
         codes = ", ".join(f"U+{ord(char):04X}" for char in found)
         self.warnings.append(f"{where}: removed a character Word cannot hold ({codes})")
         return NOT_XML.sub("", text)
+
+
+def column_count(value: str) -> int:
+    """A `data-grid`/`data-columns` value as a count from 1 to 6 (anything else: 1)."""
+    return min(6, max(1, int(value))) if value.strip().isdigit() else 1
 
 
 def top_heading_level(element) -> int:

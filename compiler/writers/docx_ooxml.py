@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 from docx.document import Document
+from docx.enum.section import WD_SECTION_START
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -183,3 +184,31 @@ def repeat_header_row(row) -> None:
     properties = row._tr.get_or_add_trPr()
     properties.append(element("w:tblHeader"))
     properties.append(element("w:cantSplit"))
+
+
+def end_section(document: Document, columns: int) -> None:
+    """End a section at the last paragraph so far, laid out in `columns`; the rest continues on the page.
+
+    The new section copies the document's final w:sectPr (page size, margins, header and footer
+    references), so every section keeps the running header and footer.
+    """
+    body = document.element.body
+    final = body.find(qn("w:sectPr"))
+    last = body[-2] if len(body) > 1 else None
+    if last is None or last.tag != qn("w:p"):
+        last = document.add_paragraph()._p
+    section = copy.deepcopy(final)
+    set_columns(section, columns)
+    last.get_or_add_pPr()._insert_sectPr(section)
+    final.start_type = WD_SECTION_START.CONTINUOUS  # what follows the break stays on the same page
+
+
+def set_columns(section, columns: int) -> None:
+    cols = section.find(qn("w:cols"))
+    if cols is None:
+        cols = element("w:cols")
+        section.insert_element_before(cols, "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg",
+                                      "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid",
+                                      "w:printerSettings", "w:sectPrChange")
+    cols.set(qn("w:num"), str(columns))
+    cols.set(qn("w:space"), "454")  # 8 mm between columns, as the stylesheets have it
