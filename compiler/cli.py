@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import zipfile
 from pathlib import Path
 
 from compiler import __version__
 
 CONTENT_DIR = Path("content")
+OUTPUT_FORMATS = ("pdf", "docx")  # the writers in compiler/writers/, in build order
 # Kept in step with compiler/writers/pdf.py (not imported from there: that would load WeasyPrint).
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2a", "pdf/a-3a", "pdf/a-2u", "pdf/a-3u",
                 "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
@@ -61,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--pdf-variant", choices=PDF_VARIANTS, type=str.lower, default=None, metavar="V",
                        help="write PDF/A or PDF/UA, e.g. pdf/a-3b (default: a tagged PDF); one of "
                        + ", ".join(PDF_VARIANTS))
+    build.add_argument("--format", type=parse_formats, default=OUTPUT_FORMATS, metavar="LIST",
+                       help="formats to write, comma-separated (default: pdf,docx)")
+    build.add_argument("--reference-docx", type=parse_reference_docx, default=None, metavar="FILE",
+                       help="a Word file whose styles (fonts, colours, spacing, margins) every .docx "
+                       "takes, like pandoc's --reference-doc (default: templates/reference.docx)")
     build.set_defaults(run="compiler.commands.build")
     return parser
 
@@ -78,6 +85,29 @@ def parse_shard(text: str) -> tuple[int, int]:
     if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
         raise argparse.ArgumentTypeError(f"expected K/N with 1 <= K <= N (e.g. 2/4), got {text!r}")
     return int(index), int(count)
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """An argparse type: output formats, comma-separated (`pdf,docx`), each known, no repeats."""
+    formats = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    unknown = [name for name in formats if name not in OUTPUT_FORMATS]
+    if unknown or not formats:
+        raise argparse.ArgumentTypeError(
+            f"expected formats from {', '.join(OUTPUT_FORMATS)} separated by commas, got {text!r}")
+    return formats
+
+
+def parse_reference_docx(text: str) -> Path:
+    """An argparse type: an existing Word file (a zip holding word/styles.xml)."""
+    path = Path(text)
+    try:
+        with zipfile.ZipFile(path) as package:
+            package.getinfo("word/styles.xml")
+    except (OSError, zipfile.BadZipFile, KeyError):
+        raise argparse.ArgumentTypeError(
+            f"{text}: not a Word file with styles; save one from Word as .docx, or copy "
+            "templates/reference.docx and restyle it") from None
+    return path
 
 
 def find_briefs(paths: list[Path]) -> list[Path]:
