@@ -18,6 +18,7 @@ class DocumentType:
     max_pages: int | None  # None: no upper bound
     over_budget_fails: bool = False  # True: more pages than max_pages is an error; False: a warning
     overflow_hint: str = "shorten the brief's text"  # what to do when the document runs long
+    max_figures: int | None = None  # figures shown (the first N, with a build warning); None: all
 
 
 DOCUMENT_TYPES: tuple[DocumentType, ...] = (
@@ -28,7 +29,7 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
                  overflow_hint="shorten that slide's claim, quote, action or takeaway "
                  "(long groups are split over slides, but each item must fit one slide)"),
     DocumentType("factsheet", "factsheet", "factsheet.html.j2", "factsheet.css", "{paper} portrait",
-                 1, 1, over_budget_fails=True,
+                 1, 1, over_budget_fails=True, max_figures=6,
                  overflow_hint="shorten the bottom line or claims, or remove figures/timeline entries"),
 )
 

@@ -33,7 +33,6 @@ KIND_EXPLAINED = {
     "assessment": "the author's judgements",
     "proposal": "what the author says should be done",
 }
-FACTSHEET_FIGURES = 6
 
 # Slide content budget, in body lines of the slide stylesheet (23pt type on a 320 mm wide slide).
 SLIDE_LINE_CHARS = 92
@@ -154,7 +153,7 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
         "claim_groups": group_claims(claims),
         "goals": link_goals(data.get("goals", []), claims),
         "figures": figures,
-        "factsheet_figures": figures[:FACTSHEET_FIGURES],
+        "figures_shown": figures[:doctype.max_figures],
         "timeline": data.get("timeline", []),
         "takeaways": data.get("takeaways", []),
         "quote_count": count_quotes(data),
@@ -163,7 +162,17 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
         "keywords": describe_keywords(data, claims),
     }
     view["slides"] = plan_slides(view)
+    view["warnings"] = describe_dropped(view)
     return view
+
+
+def describe_dropped(view: dict[str, Any]) -> list[str]:
+    """Warnings for content a document type leaves out by its declaration (e.g. figures beyond six)."""
+    shown, total = len(view["figures_shown"]), len(view["figures"])
+    if shown == total:
+        return []
+    return [f"shows the first {shown} of {total} figures (its limit); put the most important first, "
+            "or remove some"]
 
 
 def describe_keywords(data: dict[str, Any], claims: list[dict[str, Any]]) -> str:

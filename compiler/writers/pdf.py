@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import mimetypes
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +25,7 @@ PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2a", "pdf/a-3a", "pdf
                 "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
 ONE_PAGE_ATTRIBUTE = "data-one-page"
 LABEL_ATTRIBUTE = "data-label"
+WARNING_META = "build-warning"
 LINE_HEIGHT_EM = 1.4  # converts an overflow height into "about N lines" of body text
 
 
@@ -154,23 +157,33 @@ def write(document: RenderedDocument, target: Path, options: BuildOptions) -> Wr
     """Lay out the document, check it fits its budget, and write it as PDF to `target`."""
     pdf_options = write_options(options)
     layout = lay_out(document)
-    check_one_page_elements(document, layout, collect_one_page_labels(document))
+    labels = read_markers(document)
+    check_one_page_elements(document, layout, labels.one_page)
     warnings = check_page_budget(document, layout)
     layout.write_pdf(target, **pdf_options)
-    return WriteResult(pages=len(layout.pages), warnings=check_subsetter() + warnings)
+    notes = tuple(f"{document.doctype.name} {warning}" for warning in labels.warnings)
+    return WriteResult(pages=len(layout.pages), warnings=check_subsetter() + notes + warnings)
 
 
-def collect_one_page_labels(document: RenderedDocument) -> dict[str, str]:
-    """Ids of elements marked `data-one-page`, with their `data-label`, from the rendered HTML."""
-    from html.parser import HTMLParser
+@dataclass
+class Markers:
+    """What the templates mark in the HTML for the writer: one-page elements and build warnings."""
 
-    labels: dict[str, str] = {}
+    one_page: dict[str, str] = field(default_factory=dict)  # id -> label, in document order
+    warnings: list[str] = field(default_factory=list)
 
-    class Collector(HTMLParser):
+
+def read_markers(document: RenderedDocument) -> Markers:
+    """Elements marked `data-one-page` (with their `data-label`) and `<meta name="build-warning">`."""
+    markers = Markers()
+
+    class Reader(HTMLParser):
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             found = dict(attrs)
             if ONE_PAGE_ATTRIBUTE in found and found.get("id"):
-                labels[found["id"]] = found.get(LABEL_ATTRIBUTE) or found["id"]
+                markers.one_page[found["id"]] = found.get(LABEL_ATTRIBUTE) or found["id"]
+            if tag == "meta" and found.get("name") == WARNING_META:
+                markers.warnings.append(found.get("content") or "")
 
-    Collector().feed(document.html)
-    return labels
+    Reader(convert_charrefs=True).feed(document.html)
+    return markers

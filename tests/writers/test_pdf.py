@@ -1,0 +1,240 @@
+"""The PDF writer: what a reader finds in the memo, slides and factsheet of real briefs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from compiler.content import load_brief
+from compiler.doctypes import document_type
+from compiler.markup import plain_text
+from compiler.render import RenderError, render_html
+from compiler.writers import BuildOptions
+from compiler.writers import pdf as pdf_writer
+from tests.render.reading import (CASES, SCO_BRIEF, BuiltPdf, build_pdfs, contains_words,
+                                  embedded_fonts, letters, page_sizes_mm, small_brief, write_brief,
+                                  write_pdf)
+
+A4 = (210.0, 297.0)
+LETTER = (215.9, 279.4)
+
+
+@pytest.fixture(scope="module")
+def sco(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BuiltPdf]:
+    return build_pdfs(load_brief(SCO_BRIEF), tmp_path_factory.mktemp("sco"))
+
+
+@pytest.fixture(scope="module")
+def sco_brief() -> dict:
+    return load_brief(SCO_BRIEF).data
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BuiltPdf]:
+    return build_pdfs(load_brief(CASES / "elsewhere-large" / "brief.yaml"), tmp_path_factory.mktemp("large"))
+
+
+@pytest.fixture(scope="module")
+def multilingual(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BuiltPdf]:
+    return build_pdfs(load_brief(CASES / "multilingual" / "brief.yaml"), tmp_path_factory.mktemp("ml"))
+
+
+def assert_size(sizes: list[tuple[float, float]], expected: tuple[float, float]) -> None:
+    for width, height in sizes:
+        assert width == pytest.approx(expected[0], abs=0.5) and height == pytest.approx(expected[1], abs=0.5)
+
+
+# The memo ------------------------------------------------------------------------------------------
+
+def test_memo_has_every_claim_the_bottom_line_and_every_figure(sco: dict[str, BuiltPdf], sco_brief: dict) -> None:
+    text = sco["memo"].text
+    assert contains_words(text, sco_brief["brief"]["bottom_line"])
+    for claim in sco_brief["claims"]:
+        assert contains_words(text, claim["text"]), claim["id"]
+        for quote in claim.get("quotes", []):
+            assert contains_words(text, quote["text"]), quote["text"]
+    for figure in sco_brief["figures"]:
+        assert contains_words(text, str(figure["value"])) and contains_words(text, figure["label"])
+
+
+def test_memo_reads_in_the_designed_order(sco: dict[str, BuiltPdf]) -> None:
+    squeezed = letters(sco["memo"].text).lower()
+    position = 0
+    for heading in ("Bottom line", "Summary", "Key figures", "What the article claims", "Facts",
+                    "Assessments", "Proposals", "Goals the article sets", "Implications", "Source"):
+        position = squeezed.find(letters(heading).lower(), position)
+        assert position >= 0, heading
+
+
+def test_memo_sco_is_two_to_four_a4_pages(sco: dict[str, BuiltPdf]) -> None:
+    sizes = page_sizes_mm(sco["memo"].path)
+    assert 2 <= len(sizes) <= 4
+    assert_size(sizes, A4)
+
+
+def test_memo_pages_say_page_x_of_y_and_the_classification(sco: dict[str, BuiltPdf]) -> None:
+    pages = sco["memo"].text.split("\f")[:-1]
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in page
+        assert page.count("PUBLIC") >= 2  # top and bottom
+
+
+def test_memo_says_the_quotes_were_verified(sco: dict[str, BuiltPdf], sco_brief: dict) -> None:
+    quotes = sum(len(c.get("quotes", [])) for c in sco_brief["claims"])
+    quotes += sum(1 for f in sco_brief.get("figures", []) if f.get("quote"))
+    assert f"All {quotes} quotes were verified against the source text." in sco["memo"].text
+
+
+def test_memo_cites_the_paragraph_of_each_quote(sco: dict[str, BuiltPdf]) -> None:
+    assert re.search(r"“officially came into being on June, 15, 2001”\s*¶\s*3", sco["memo"].text)
+
+
+def test_memo_on_letter_paper(tmp_path: Path) -> None:
+    options = BuildOptions(paper="letter")
+    document = render_html(load_brief(SCO_BRIEF), document_type("memo"), options)
+    built = write_pdf(document, tmp_path / "memo.pdf", options)
+    assert_size(page_sizes_mm(built.path), LETTER)
+
+
+def test_memo_has_bookmarks_from_its_headings(sco: dict[str, BuiltPdf]) -> None:
+    def titles(outline: list) -> list[str]:
+        found = []
+        for item in outline:
+            found += titles(item) if isinstance(item, list) else [item.title]
+        return found
+
+    bookmarks = titles(sco["memo"].reader.outline)
+    for heading in ("Bottom line", "Summary", "What the article claims", "Implications", "Source"):
+        assert heading in bookmarks
+
+
+def test_memo_metadata(sco: dict[str, BuiltPdf], sco_brief: dict) -> None:
+    metadata = sco["memo"].reader.metadata
+    assert metadata.title == plain_text(sco_brief["brief"]["title"])
+    assert metadata.author == sco_brief["brief"]["author"]
+    assert letters(metadata.subject) == letters(plain_text(sco_brief["brief"]["bottom_line"]))
+    assert "PUBLIC" in metadata["/Keywords"]
+
+
+def test_pdfs_are_tagged(sco: dict[str, BuiltPdf]) -> None:
+    for built in sco.values():
+        root = built.reader.trailer["/Root"]
+        assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+
+
+def test_pdf_a_variant(tmp_path: Path) -> None:
+    options = BuildOptions(pdf_variant="pdf/a-3b")
+    document = render_html(load_brief(CASES / "minimal" / "brief.yaml"), document_type("memo"), options)
+    built = write_pdf(document, tmp_path / "memo.pdf", options)
+    xmp = built.reader.xmp_metadata
+    assert xmp is not None and re.search(rb"pdfaid:part[^0-9]{1,3}3", xmp.stream.get_data())
+
+
+def test_only_the_declared_fonts_are_embedded_and_subset(sco: dict[str, BuiltPdf]) -> None:
+    for built in sco.values():
+        for page in built.reader.pages:
+            for font in page["/Resources"]["/Font"].values():
+                font = font.get_object()
+                descriptor = font.get("/DescendantFonts", [font])[0].get_object()["/FontDescriptor"]
+                assert re.fullmatch(r"/[A-Z]{6}\+Briefing-.+", str(descriptor.get_object()["/FontName"]))
+
+
+# The slides ----------------------------------------------------------------------------------------
+
+def test_slides_are_16_by_9_one_slide_a_page(sco: dict[str, BuiltPdf]) -> None:
+    sizes = page_sizes_mm(sco["slides"].path)
+    assert all(width / height == pytest.approx(16 / 9, rel=0.002) for width, height in sizes)
+    assert len(sizes) == sco["slides"].html.count('<section class="slide')
+
+
+def test_slides_are_numbered(sco: dict[str, BuiltPdf]) -> None:
+    pages = sco["slides"].text.split("\f")[:-1]
+    for number, page in enumerate(pages[1:], start=2):  # the title slide carries no number
+        assert re.search(rf"(^|\n){number}\s*$", page.strip()), number
+
+
+def test_slides_show_every_claim_and_continue_long_groups(sco: dict[str, BuiltPdf], sco_brief: dict) -> None:
+    text = sco["slides"].raw_text
+    for claim in sco_brief["claims"]:
+        assert contains_words(text, claim["text"]), claim["id"]
+    assert "(continued)" in text
+
+
+def test_slides_body_text_is_at_least_24pt_on_a_13_33_inch_slide(sco: dict[str, BuiltPdf]) -> None:
+    width_pt = float(sco["slides"].reader.pages[0].mediabox.width)
+    smallest = 24 * width_pt / (13.333 * 72)
+    css = (Path(pdf_writer.TEMPLATES_DIR) / "slides.css").read_text()
+    body = float(re.search(r"body \{ font-size: ([\d.]+)pt", css).group(1))
+    assert body >= smallest - 0.05
+
+
+def test_speaker_notes_are_hidden_in_the_pdf(sco: dict[str, BuiltPdf]) -> None:
+    assert '<aside class="notes">' in sco["slides"].html
+    assert "Analyst’s note" not in sco["slides"].text and "Claim 1 (fact)" not in sco["slides"].text
+
+
+# The factsheet -------------------------------------------------------------------------------------
+
+def test_factsheet_is_one_page(sco: dict[str, BuiltPdf], large: dict[str, BuiltPdf]) -> None:
+    for built in (sco["factsheet"], large["factsheet"]):
+        assert len(page_sizes_mm(built.path)) == 1
+
+
+def test_factsheet_shows_bottom_line_figures_and_claims(sco: dict[str, BuiltPdf], sco_brief: dict) -> None:
+    text = sco["factsheet"].text
+    assert contains_words(text, sco_brief["brief"]["bottom_line"])
+    for figure in sco_brief["figures"][:6]:
+        assert contains_words(text, str(figure["value"]))
+    for claim in sco_brief["claims"]:
+        assert contains_words(text, claim["text"])
+    for label in ("FACT", "ASSESSMENT", "PROPOSAL"):
+        assert label in text
+
+
+def test_factsheet_warns_when_it_leaves_figures_out(large: dict[str, BuiltPdf]) -> None:
+    figures = len(load_brief(CASES / "elsewhere-large" / "brief.yaml").data["figures"])
+    assert figures > 6
+    assert f"factsheet shows the first 6 of {figures} figures (its limit); put the most important first, " \
+           "or remove some" in large["factsheet"].result.warnings
+
+
+SENTENCE = "The article makes a long and winding claim that goes on for a good while. "
+
+
+def test_factsheet_overflow_fails_naming_the_document_and_by_how_much(tmp_path: Path) -> None:
+    claims = [{"id": f"c{n}", "kind": "fact", "text": SENTENCE * 3} for n in range(40)]
+    brief = write_brief(tmp_path, small_brief(claims=claims))
+    document = render_html(brief, document_type("factsheet"), BuildOptions())
+    with pytest.raises(RenderError) as error:
+        pdf_writer.write(document, tmp_path / "factsheet.pdf", BuildOptions())
+    assert re.fullmatch(r"factsheet runs to \d+ pages \(budget 1 page\): about \d+ lines too long; shorten the "
+                        r"bottom line or claims, or remove figures/timeline entries", str(error.value))
+    assert not (tmp_path / "factsheet.pdf").exists()
+
+
+def test_a_slide_that_cannot_fit_fails_naming_it(tmp_path: Path) -> None:
+    brief = write_brief(tmp_path, small_brief(claims=[{"id": "c", "kind": "fact", "text": SENTENCE * 30}]))
+    document = render_html(brief, document_type("slides"), BuildOptions())
+    with pytest.raises(RenderError, match=r"^slides: slide 3 “The article rests on 1 checkable fact” runs over "
+                                          r"one page; shorten"):
+        pdf_writer.write(document, tmp_path / "slides.pdf", BuildOptions())
+
+
+# Other briefs --------------------------------------------------------------------------------------
+
+def test_chinese_and_russian_text_renders_with_the_declared_fonts(multilingual: dict[str, BuiltPdf]) -> None:
+    data = load_brief(CASES / "multilingual" / "brief.yaml").data
+    text = multilingual["memo"].text
+    assert "上海合作组织" in text and "Шанхайская организация сотрудничества" in text
+    assert contains_words(text, data["brief"]["bottom_line"])
+    fonts = embedded_fonts(multilingual["memo"].path)
+    assert "Briefing-CJK" in fonts and {"Briefing-Sans", "Briefing-Serif"} <= fonts
+
+
+def test_larger_brief_builds_within_budgets(large: dict[str, BuiltPdf]) -> None:
+    assert 2 <= len(page_sizes_mm(large["memo"].path)) <= 4
+    assert all(not warning.startswith("memo runs") for warning in large["memo"].result.warnings)
+    assert len(page_sizes_mm(large["slides"].path)) == large["slides"].html.count('<section class="slide')
