@@ -78,7 +78,8 @@ def source_file(path: Path, name: str) -> Path | str:
         return (f"source text {name} is outside the brief's folder; put it in {path.parent}/ "
                 "or a folder below it")
     if not file.exists():
-        return f"source text file not found: {path.parent / name}; the path is relative to the brief file"
+        return (f"source text file not found: {path.parent / name}; "
+                "the path is relative to the brief file")
     if not file.is_file():
         return f"source text {name} is not a regular file; name a plain text file"
     return file

@@ -20,7 +20,8 @@ from compiler.content.reader import Document, Reporter
 
 SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b\u2039\u203a"  # ' ‘ ’ ‚ ‛ ‹ ›
 DOUBLE_QUOTES = '"\u201c\u201d\u201e\u201f\u00ab\u00bb'  # " “ ” „ ‟ « »
-DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"  # ‐ ‑ ‒ – — ― − ﹘ ﹣ －
+# - ‐ ‑ ‒ – — ― − ﹘ ﹣ －: hyphens, dashes, the minus sign and their small and full-width forms
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 INVISIBLE = "\u00ad\u200b\u2060\ufeff"
 DROP = str.maketrans(dict.fromkeys(INVISIBLE))
 FOLD = str.maketrans({**dict.fromkeys(SINGLE_QUOTES, "'"), **dict.fromkeys(DOUBLE_QUOTES, '"'),

@@ -243,7 +243,8 @@ def report_syntax_error(error: yaml.MarkedYAMLError, text: str, report: Reporter
                        f"runs on to line {runaway.end_mark.line + 1}, and the file cannot be read after "
                        f"it ({problem} at line {end.line + 1}); is its closing quote missing?")
     elif "maximum nesting depth" in problem:  # libyaml's own limit, far above ours
-        report.at_mark(end, "", f"nesting is deeper than {MAX_DEPTH} levels; a brief needs no more than 6")
+        report.at_mark(end, "", f"nesting is deeper than {MAX_DEPTH} levels; "
+                       "a brief needs no more than 6")
     elif "invalid Unicode character escape" in problem:
         report.at_mark(end, "", "YAML syntax error: this \\u escape is not a character (halves of "
                        "UTF-16 pairs are not allowed); write the character itself")

@@ -1,4 +1,4 @@
-"""Checks the schema cannot express: real dates, unique ids, references between claims, goals and figures."""
+"""Checks the schema cannot express: real dates, unique ids, references to claims."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from compiler.diagnostics import shorten, suggest
 
 DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 ID = re.compile(r"^[a-z0-9-]+$")
+DATE_FORMS = "write YYYY, YYYY-MM or YYYY-MM-DD"
 
 
 def check_rules(doc: Document, report: Reporter) -> None:
@@ -55,12 +56,12 @@ def date_problem(value: str) -> str | None:
         return None  # the schema's pattern reports it
     year, month, day = (int(part) if part else None for part in match.groups())
     if month is not None and not 1 <= month <= 12:
-        return f"'{value}' is not a real date: there is no month {month}; write YYYY, YYYY-MM or YYYY-MM-DD"
+        return f"'{value}' is not a real date: there is no month {month}; {DATE_FORMS}"
     if day is not None:
         last = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last:
-            return (f"'{value}' is not a real date: {calendar.month_name[month]} {year} has {last} days; "
-                    "write YYYY, YYYY-MM or YYYY-MM-DD")
+            month_name = calendar.month_name[month]
+            return f"'{value}' is not a real date: {month_name} {year} has {last} days; {DATE_FORMS}"
     return None
 
 

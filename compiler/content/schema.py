@@ -100,7 +100,8 @@ def describe(error: jsonschema.ValidationError, doc: Document) -> Iterator[tuple
         for key in found:
             if key not in allowed:
                 hint = suggest(key, allowed) or f"; keys allowed here: {', '.join(allowed)}"
-                yield join(path, key), doc.keys[join(path, key)], f"unknown key '{shorten(key)}'{hint}"
+                key_path = join(path, key)
+                yield key_path, doc.keys.get(key_path, where), f"unknown key '{shorten(key)}'{hint}"
     elif rule == "type":
         yield path, where, describe_type(expected, found)
     elif rule == "enum":
