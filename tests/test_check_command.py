@@ -102,3 +102,23 @@ def test_runs_as_a_program_without_loading_the_renderers() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.stdout.splitlines()[-1] == "0 []"
     assert done.stderr == ""
+
+
+def test_an_unforeseen_failure_is_one_line_and_the_others_still_run(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import compiler.commands.check as command
+
+    real = command.check_brief
+
+    def failing(path: Path):
+        if "wrong-kind" in str(path):
+            raise RuntimeError("boom")
+        return real(path)
+
+    monkeypatch.setattr(command, "check_brief", failing)
+    status, out, err = check(capsys, f"{CASES}/check-wrong-kind/brief.yaml", f"{CASES}/check-dates-ok/brief.yaml")
+    assert status == 1
+    assert out == [f"{CASES}/check-wrong-kind/brief.yaml: 1 error",
+                   f"{CASES}/check-dates-ok/brief.yaml: ok: 1 claim, 0 quotes unchecked (no source.text)"]
+    assert err == [f"{CASES}/check-wrong-kind/brief.yaml:1:1: internal error while checking "
+                   "(RuntimeError: boom); please report it"]

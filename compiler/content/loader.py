@@ -10,7 +10,7 @@ from compiler.content.quotes import Source, check_quotes
 from compiler.content.reader import Document, Reporter, decode_utf8, read_document
 from compiler.content.rules import check_rules
 from compiler.content.schema import check_schema
-from compiler.diagnostics import BriefError, Problem
+from compiler.diagnostics import BriefError, Problem, shorten
 
 
 def load_brief(path: Path) -> Brief:
@@ -46,7 +46,10 @@ def read_source(path: Path, doc: Document, report: Reporter) -> str | None:
     if not isinstance(name, str) or not name.strip():
         return None
     where = doc.locate("source.text")
-    file = source_file(path, name)
+    try:
+        file = source_file(path, name)
+    except (OSError, ValueError) as error:  # a name too long, or holding a NUL character
+        file = f"cannot read the source text {shorten(name)}: {getattr(error, 'strerror', None) or error}"
     if isinstance(file, str):
         report.add(where, "source.text", file)
         return None

@@ -139,7 +139,10 @@ class Reporter:
 
 def read_text(path: Path, report: Reporter) -> str | None:
     """The file decoded as UTF-8, or None after reporting why it cannot be read."""
-    problem = unreadable(path)
+    try:
+        problem = unreadable(path)
+    except OSError as error:  # a name too long, for one
+        problem = f"cannot read the file: {error.strerror or error}"
     if problem:
         report.add((1, 1), "", problem)
         return None

@@ -105,3 +105,15 @@ def test_quote_missing_and_paragraph_past_the_end(tmp_path: Path) -> None:
     assert lines(brief) == [
         "brief.yaml:17:15: claims[0].quotes[0].text: quote not found in sources/article.txt (which has "
         '2 paragraphs, so no paragraph 7); closest passage in paragraph 2: "SCO came into being"']
+
+
+def test_source_names_the_system_cannot_open(tmp_path: Path) -> None:
+    brief = write(tmp_path, text='"a\\0b.txt"', source=None)
+    assert lines(brief) == [
+        "brief.yaml:6:9: source.text: cannot read the source text a\\u0000b.txt: embedded null byte",
+        "brief.yaml:6:9: source.text: contains the control character U+0000, which documents cannot "
+        "hold; remove it",
+    ]
+    brief = write(tmp_path, text="x" * 300 + ".txt", source=None)
+    assert lines(brief) == ["brief.yaml:6:9: source.text: cannot read the source text "
+                            f"{'x' * 59}…: File name too long"]
