@@ -366,17 +366,31 @@ class Builder:
         self.conflicts = 0
 
     def run(self) -> int:
-        briefs = select_shard(sorted(self.request.briefs), self.request.shard)
+        # Sorted by output folder: locks are taken in that order, so concurrent builds never deadlock.
+        ordered = sorted(set(self.request.briefs), key=lambda path: (path.stem, path))
+        briefs = select_shard(self.refuse_clashes(ordered), self.request.shard)
         if self.request.check:
             return self.report_check([plan_brief(p, self.request, self.fingerprint) for p in briefs])
         with ExitStack() as locks:
             plans = []
-            for path in briefs:  # locks are always taken in sorted order, so builds never deadlock
+            for path in briefs:
                 locks.enter_context(folder_lock(self.request.out / path.stem))
                 remove_temporaries(self.request.out / path.stem)
                 plans.append(plan_brief(path, self.request, self.fingerprint))
             self.build(plans)
         return self.report_summary(plans)
+
+    def refuse_clashes(self, paths: list[Path]) -> list[Path]:
+        """The briefs to build: a later brief with the same name as another (same output folder) fails."""
+        kept: dict[str, Path] = {}
+        for path in paths:
+            if path.stem not in kept:
+                kept[path.stem] = path
+                continue
+            self.failed.add(path)
+            self.console.problem(file_problem(path, f"writes to the same folder as {kept[path.stem]} "
+                                              f"({self.request.out / path.stem}/); rename one of them"))
+        return list(kept.values())
 
     def build(self, plans: list[Plan]) -> None:
         """Load the out-of-date briefs, render their documents and commit them, reporting in brief order."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import socket
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from tests.hostile.reading import (SAFE_LINK_SCHEMES, contains_literally, docx_t
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 DOCUMENTS = ("memo", "slides", "factsheet")
+# A build that takes longer than this has hung (a small brief builds in a few seconds).
+HANG_SECONDS = 60
 
 # Each buildable case, and the strings that must appear literally in its memo, as PDF text and Word text.
 BUILDS: dict[str, list[str]] = {
@@ -181,3 +185,16 @@ def test_long_word_breaks_within_the_page(built: Built, name: str) -> None:
     outside = [box for box in boxes if box.x_min < 0 or box.x_max > box.page_width
                or box.y_min < 0 or box.y_max > box.page_height]
     assert boxes and outside == []
+
+
+def test_two_briefs_with_one_name_fail_without_hanging(tmp_path: Path) -> None:
+    first, second = "tests/hostile/bom-utf8/brief.yaml", "tests/hostile/zalgo/brief.yaml"
+    done = subprocess.run([sys.executable, "-m", "compiler", "build", second, first, first,
+                           "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=HANG_SECONDS, stdin=subprocess.DEVNULL)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"{second}:1:1: writes to the same folder as {first} ({tmp_path}/brief/); rename one of them"]
+    assert done.stdout.splitlines() == [f"{tmp_path}/brief: wrote memo.docx, memo.pdf, slides.docx, "
+                                        "slides.pdf, factsheet.docx, factsheet.pdf",
+                                        "wrote 6 files; 1 brief failed"]
