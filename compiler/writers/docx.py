@@ -11,6 +11,7 @@ import tinyhtml5
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
+from docx.styles.style import BaseStyle
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
@@ -60,7 +61,7 @@ class Segment:
     text: str
     bold: bool = False
     italic: bool = False
-    character_style: str | None = None
+    character_style: BaseStyle | None = None
     href: str | None = None
 
 
@@ -101,7 +102,7 @@ class TreeWriter:
     def __init__(self, word: Document) -> None:
         self.word = word
         self.warnings: list[str] = []
-        self.checked_styles: dict[str, str] = {}
+        self.checked_styles: dict[tuple[str, WD_STYLE_TYPE], BaseStyle | None] = {}
         self.bullet_lists: dict[str, tuple[int, int]] = {}
 
     # Metadata, styles, header and footer
@@ -291,7 +292,8 @@ class TreeWriter:
         """
         numbering = self.word.part.numbering_part.element
         styles = self.word.styles.element
-        applied = style_numbering(styles, find_style(styles, self.paragraph_style(style)))
+        paragraph_style = self.paragraph_style(style)
+        applied = style_numbering(styles, paragraph_style.element if paragraph_style else None)
         if applied is not None:
             num_id, level = applied
             abstract = abstract_num_id(numbering, num_id)
@@ -386,41 +388,43 @@ class TreeWriter:
                 run.text = segment.text
             run.bold = segment.bold or None
             run.italic = segment.italic or None
-            style = segment.character_style or ("Hyperlink" if segment.href else None)
-            if style:
-                run.style = self.character_style(style)
+            style = segment.character_style or (self.character_style("Hyperlink") if segment.href else None)
+            if style is not None:
+                run.style = style
             if link is not None:
                 link.append(run._r)
 
     # Styles and text
 
-    def paragraph_style(self, name: str) -> str:
+    def paragraph_style(self, name: str) -> BaseStyle | None:
         return self.checked_style(name, WD_STYLE_TYPE.PARAGRAPH, fallback="Body Text")
 
-    def table_style(self, name: str) -> str:
+    def table_style(self, name: str) -> BaseStyle | None:
         return self.checked_style(name, WD_STYLE_TYPE.TABLE, fallback="Briefing Table")
 
-    def character_style(self, name: str) -> str | None:
+    def character_style(self, name: str) -> BaseStyle | None:
         """A character style by name, or the character twin a paragraph style links to."""
         style = find_style(self.word.styles.element, name)
         if style is not None and style.get(qn("w:type")) == "paragraph":
             link = style.find(qn("w:link"))
             linked = self.word.styles.get_by_id(link.get(qn("w:val")), WD_STYLE_TYPE.CHARACTER) \
                 if link is not None else None
-            return linked.name if linked is not None and linked.type == WD_STYLE_TYPE.CHARACTER else None
+            return linked if linked is not None and linked.type == WD_STYLE_TYPE.CHARACTER else None
         return self.checked_style(name, WD_STYLE_TYPE.CHARACTER, fallback=None)
 
-    def checked_style(self, name: str, kind: WD_STYLE_TYPE, fallback: str | None) -> str | None:
-        """`name` if the document has a style of that name and kind (copying ours if need be), else `fallback`."""
-        if name not in self.checked_styles:
+    def checked_style(self, name: str, kind: WD_STYLE_TYPE, fallback: str | None) -> BaseStyle | None:
+        """The style called `name` (Word's name, any case) of that kind, copying ours if the reference
+        lacks it; else the `fallback` style, with a warning."""
+        key = (name, kind)
+        if key not in self.checked_styles:
             add_missing_styles(self.word, [name])
-            style = find_style(self.word.styles.element, name)
-            if style is None or style.get(qn("w:type")) != kind_name(kind):
-                self.warnings.append(f"no {kind_name(kind)} style named {name!r}; used {fallback!r}")
-                self.checked_styles[name] = fallback
+            found = find_style(self.word.styles.element, name)
+            if found is not None and found.get(qn("w:type")) == kind_name(kind):
+                self.checked_styles[key] = self.word.styles.get_by_id(found.get(qn("w:styleId")), kind)
             else:
-                self.checked_styles[name] = name
-        return self.checked_styles[name]
+                self.warnings.append(f"no {kind_name(kind)} style named {name!r}; used {fallback!r}")
+                self.checked_styles[key] = self.checked_style(fallback, kind, None) if fallback else None
+        return self.checked_styles[key]
 
     def clean(self, text: str, where: str) -> str:
         """`text` without the characters XML cannot hold, with a warning naming where each was."""

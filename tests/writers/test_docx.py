@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,6 +16,7 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from compiler.cli import main
 from compiler.content.loader import load_brief
 from compiler.content.model import Brief
 from compiler.doctypes import document_type
@@ -209,8 +213,6 @@ def test_a_reference_without_our_styles_gets_them_added(tmp_path):
 
 
 def test_the_reference_document_is_reproducible(tmp_path):
-    import subprocess
-    import sys
     out = tmp_path / "reference.docx"
     subprocess.run([sys.executable, str(ROOT / "scripts" / "make-reference-docx"), "--out", str(out)],
                    check=True, capture_output=True)
@@ -281,3 +283,34 @@ def test_every_output_is_a_valid_zip_with_core_dates_from_the_epoch(tmp_path):
         assert package.testzip() is None
         core = package.read("docProps/core.xml").decode()
     assert "2025-11-27T00:00:00Z" in core
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed (make bench installs it)")
+def test_pandocs_reference_document_works_too(tmp_path):
+    """pandoc names its styles "Heading 1" where Word's files say "heading 1"; both resolve."""
+    reference = tmp_path / "pandoc-reference.docx"
+    reference.write_bytes(subprocess.run(["pandoc", "--print-default-data-file", "reference.docx"],
+                                         check=True, capture_output=True).stdout)
+    document, result, _ = write_html(tmp_path, FIXTURE.read_text(encoding="utf-8"), reference_docx=reference)
+    assert style_of(document, "Bottom line") == "Heading 1"
+    assert style_of(document, "The bottom line") == "Bottom Line"
+    assert style_of(document, "First summary") == "Body Text"
+    assert result.warnings == ()
+
+
+def test_build_command_writes_word_files_with_a_users_reference(tmp_path):
+    reference = docx.Document(str(REFERENCE_DOCX))
+    reference.styles["Body Text"].font.name = "DejaVu Serif"
+    reference_path = tmp_path / "house.docx"
+    reference.save(str(reference_path))
+    brief = tmp_path / "minimal.yaml"
+    brief.write_text((ROOT / "tests" / "cases" / "minimal" / "brief.yaml").read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    status = main(["build", str(brief), "--out", str(tmp_path / "build"), "--format", "docx",
+                   "--reference-docx", str(reference_path)])
+    assert status == 0
+    folder = tmp_path / "build" / "minimal"
+    assert sorted(path.name for path in folder.glob("*.docx")) == ["factsheet.docx", "memo.docx", "slides.docx"]
+    assert list(folder.glob("*.pdf")) == []
+    memo = docx.Document(str(tmp_path / "build" / "minimal" / "memo.docx"))
+    assert memo.styles["Body Text"].font.name == "DejaVu Serif"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from pypdf import PdfReader
 
 from compiler.content import load_brief
 from compiler.doctypes import document_type
+from compiler.fonts import font_files
 from compiler.markup import plain_text
 from compiler.render import RenderError, render_html
 from compiler.writers import BuildOptions
@@ -238,3 +240,26 @@ def test_larger_brief_builds_within_budgets(large: dict[str, BuiltPdf]) -> None:
     assert 2 <= len(page_sizes_mm(large["memo"].path)) <= 4
     assert all(not warning.startswith("memo runs") for warning in large["memo"].result.warnings)
     assert len(page_sizes_mm(large["slides"].path)) == large["slides"].html.count('<section class="slide')
+
+
+# The resource sandbox ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("reference", [
+    '<img src="file:///etc/passwd">',
+    '<img src="http://example.org/x.png">',
+    '<img src="data:image/png;base64,iVBORw0KGgo=">',
+    '<link rel="stylesheet" href="../compiler/render.py">',
+    '<style>@import url("file:///etc/hosts");</style>',
+])
+def test_resources_outside_templates_and_fonts_are_refused(reference: str, tmp_path: Path) -> None:
+    memo = render_html(load_brief(CASES / "minimal" / "brief.yaml"), document_type("memo"), BuildOptions())
+    document = replace(memo, html=memo.html.replace("</head>", f"{reference}</head>"))
+    with pytest.raises(RenderError, match=r"^memo: refused to load "):
+        pdf_writer.write(document, tmp_path / "memo.pdf", BuildOptions())
+
+
+def test_templates_and_declared_fonts_are_allowed() -> None:
+    stylesheet = (pdf_writer.TEMPLATES_DIR / "memo.css").as_uri()
+    assert pdf_writer.resolve_allowed(stylesheet) == pdf_writer.TEMPLATES_DIR / "memo.css"
+    for path in font_files():
+        assert pdf_writer.resolve_allowed(path.as_uri()) == path
