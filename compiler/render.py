@@ -176,10 +176,12 @@ def describe_dropped(view: dict[str, Any]) -> list[str]:
 
 
 def describe_keywords(data: dict[str, Any], claims: list[dict[str, Any]]) -> str:
-    """PDF keywords: the classification, the publisher and the kinds of claim present."""
+    """PDF keywords: the brief's own, else its classification, the publisher and the kinds of claim."""
+    if data["brief"].get("keywords"):
+        return ", ".join(plain_text(keyword) for keyword in data["brief"]["keywords"])
     kinds = sorted({claim["kind"] for claim in claims}, key=KINDS.index)
     words = [data["brief"].get("classification", ""), data["source"]["publisher"], "briefing", *kinds]
-    return ", ".join(word for word in words if word)
+    return ", ".join(plain_text(word) for word in words if word)
 
 
 def render_html(brief: Brief, doctype: DocumentType, options: BuildOptions) -> RenderedDocument:
@@ -262,7 +264,7 @@ def claim_notes(group: dict[str, Any], claims: list[dict[str, Any]]) -> list[str
     for claim in claims:
         line = f"Claim {claim['number']} ({claim['kind']}): {plain_text(claim['text'])}"
         if claim.get("note"):
-            line += f" Analyst's note: {plain_text(claim['note'])}"
+            line += f" Analyst’s note: {plain_text(claim['note'])}"
         notes.append(line)
     return notes
 

@@ -1,0 +1,98 @@
+"""`briefing build`: checks each brief, writes its PDFs, reports one line per brief, fails only the bad ones."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from compiler.cli import main
+from tests.render.reading import CASES, SCO_BRIEF, page_sizes_mm, pdf_text, small_brief
+
+DOCUMENTS = ("memo", "slides", "factsheet")
+
+
+def build(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(["build", "-j", "1", *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def write_yaml(path: Path, data: dict) -> Path:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def sco_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, str, Path]:
+    out = tmp_path_factory.mktemp("build")
+    folder = tmp_path_factory.mktemp("briefs")
+    broken = write_yaml(folder / "broken.yaml", small_brief(claims=[{"id": "Bad Id", "kind": "fact", "text": "x"}]))
+    # A module-scoped fixture cannot use capsys; capture by hand.
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        status = main(["build", "-j", "1", str(SCO_BRIEF), str(broken), "--out", str(out)])
+    return status, stdout.getvalue(), stderr.getvalue(), out
+
+
+def test_a_good_brief_builds_its_three_pdfs(sco_build: tuple[int, str, str, Path]) -> None:
+    _, out_text, _, out = sco_build
+    for name in DOCUMENTS:
+        path = out / "sco-2012" / f"{name}.pdf"
+        assert path.is_file() and PdfReader(path).pages
+    assert re.search(r"sco-2012: wrote .*memo\.pdf.*slides\.pdf.*factsheet\.pdf", out_text)
+
+
+def test_a_brief_with_errors_builds_nothing_and_fails_the_build(sco_build: tuple[int, str, str, Path]) -> None:
+    status, _, err_text, out = sco_build
+    assert status == 1
+    assert re.search(r"broken\.yaml:\d+:\d+: claims\[0\]\.id: ", err_text)
+    assert not list((out / "broken").glob("*.pdf"))
+
+
+def test_paper_and_pdf_variant_options(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status, _, err = build(capsys, str(CASES / "minimal" / "brief.yaml"), "--out", str(tmp_path),
+                           "--paper", "letter", "--pdf-variant", "pdf/a-3b")
+    assert status == 0, err
+    memo = tmp_path / "brief" / "memo.pdf"
+    assert page_sizes_mm(memo)[0] == pytest.approx((215.9, 279.4), abs=0.5)
+    assert b"pdfaid" in PdfReader(memo).xmp_metadata.stream.get_data()
+
+
+def test_unknown_paper_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["build", "--paper", "a5"])
+    assert exit_.value.code == 2 and "invalid choice: 'a5'" in capsys.readouterr().err
+
+
+def test_an_uncovered_character_fails_before_anything_is_written(capsys: pytest.CaptureFixture[str],
+                                                                 tmp_path: Path) -> None:
+    brief = write_yaml(tmp_path / "grin.yaml", small_brief(summary="Fine text \U0001F600."))
+    status, _, err = build(capsys, str(brief), "--out", str(tmp_path / "out"))
+    assert status == 1
+    assert re.search(r"grin\.yaml:\d+:\d+: summary: character U\+1F600 \(GRINNING FACE\) is not covered by "
+                     r"the document fonts", err)
+    assert err.count("U+1F600") == 1
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_a_failed_output_keeps_the_last_good_one(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    brief = write_yaml(tmp_path / "keep.yaml", small_brief())
+    out = tmp_path / "out"
+    assert build(capsys, str(brief), "--out", str(out))[0] == 0
+    good = (out / "keep" / "factsheet.pdf").read_bytes()
+    sentence = "The article makes a long and winding claim that goes on for a good while. "
+    write_yaml(brief, small_brief(claims=[{"id": f"c{n}", "kind": "fact", "text": sentence * 3}
+                                          for n in range(40)]))
+    status, _, err = build(capsys, str(brief), "--out", str(out))
+    assert status == 1
+    assert re.search(r"factsheet runs to \d+ pages \(budget 1 page\): about \d+ lines too long; shorten the "
+                     r"bottom line or claims, or remove figures/timeline entries", err)
+    assert (out / "keep" / "factsheet.pdf").read_bytes() == good
+    assert "long and winding claim" in pdf_text(out / "keep" / "memo.pdf")  # the other documents built
+    assert not [p for p in (out / "keep").iterdir() if p.name.endswith(".tmp")]
