@@ -81,8 +81,7 @@ def copy_style(target_styles, source_styles, name: str) -> bool:
     copied = copy.deepcopy(style)
     for numbering in copied.findall(f"{qn('w:pPr')}/{qn('w:numPr')}"):
         numbering.getparent().remove(numbering)
-    for attribute in (qn("w:default"),):
-        copied.attrib.pop(attribute, None)
+    copied.attrib.pop(qn("w:default"), None)
     make_style_id_unique(target_styles, copied)
     target_styles.append(copied)
     for relation in ("w:basedOn", "w:link", "w:next"):

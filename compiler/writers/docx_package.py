@@ -21,6 +21,8 @@ REFERENCE_DOCX = Path(__file__).resolve().parent.parent.parent / "templates" / "
 PAPER_SIZES_MM = {"a4": (210, 297), "a5": (148, 210), "a3": (297, 420),
                   "letter": (215.9, 279.4), "legal": (215.9, 355.6)}
 CORE_PROPERTY_LIMIT = 255
+EAST_ASIAN_LANGUAGES = {"zh", "ja", "ko"}
+RIGHT_TO_LEFT_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug"}
 LENGTH_UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
 
 
@@ -98,7 +100,11 @@ def set_page_size(document: Document, width_mm: float, height_mm: float) -> None
 
 
 def set_language(document: Document, language: str) -> None:
-    """The language spell-checkers and hyphenation use, in the document defaults (w:lang)."""
+    """The language spell-checkers and hyphenation use, in the document defaults (w:lang).
+
+    Word keeps three: Latin text (w:val), East Asian (w:eastAsia) and right-to-left (w:bidi); the
+    document's language goes in each slot it belongs to.
+    """
     defaults = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
     if defaults is None:
         return
@@ -106,7 +112,12 @@ def set_language(document: Document, language: str) -> None:
     if lang is None:
         lang = defaults.makeelement(qn("w:lang"), {})
         defaults.append(lang)
+    primary = language.split("-")[0].lower()
     lang.set(qn("w:val"), language)
+    if primary in EAST_ASIAN_LANGUAGES:
+        lang.set(qn("w:eastAsia"), language)
+    if primary in RIGHT_TO_LEFT_LANGUAGES:
+        lang.set(qn("w:bidi"), language)
 
 
 def set_core_properties(document: Document, metadata: Metadata, when: datetime) -> None:
