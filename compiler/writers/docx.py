@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator, Union
+from xml.etree.ElementTree import Element
 
 import tinyhtml5
 from docx.document import Document
@@ -30,10 +31,10 @@ SUFFIX = ".docx"
 
 # Every style the templates' HTML can map to; a user's reference lacking one gets ours.
 STYLES = ["Normal", "Body Text", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3",
-          "List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2",
-          "List Number 3", "Quote", "Quote Citation", "Caption", "Header", "Footer", "Hyperlink", "Briefing Table",
-          "Figure Grid", "Table Text", "Compact Text", "Compact Heading", "Bottom Line", "Figure Value", "Figure Label", "Classification",
-          "Speaker Notes", "Claim Kind", "Source Block"]
+          "List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2", "List Number 3",
+          "Quote", "Quote Citation", "Caption", "Header", "Footer", "Hyperlink", "Briefing Table",
+          "Figure Grid", "Table Text", "Compact Text", "Compact Heading", "Bottom Line", "Figure Value",
+          "Figure Label", "Classification", "Speaker Notes", "Claim Kind", "Source Block"]
 
 CONTAINERS = {"html", "body", "main", "section", "div", "header", "footer", "article", "aside", "nav",
               "figure", "hgroup", "address", "details", "dl"}
@@ -51,7 +52,7 @@ HTML_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 Story = Union[Document, _Cell]
-InlineNode = Union[str, "Element"]
+InlineNode = Union[str, Element]
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,8 @@ class TreeWriter:
         self.write_paragraph(element, story, f"Heading {level}")
 
     def write_paragraph(self, element, story: Story, default_style: str) -> Paragraph | None:
-        return self.write_inline_paragraph(children_of(element), element, story, element.get("data-style") or default_style)
+        style = element.get("data-style") or default_style
+        return self.write_inline_paragraph(children_of(element), element, story, style)
 
     def write_blockquote(self, element, story: Story, scope: Scope) -> None:
         """A quote's paragraphs in the Quote style; its attribution (`cite`, `footer`) ends the last one."""
@@ -271,16 +273,17 @@ class TreeWriter:
                 self.write_list_item(item, story, item_scope, numbering)
 
     def write_list_item(self, item, story: Story, scope: Scope, numbering: tuple[int, int] | None) -> None:
-        numbered = False
+        """An item's text in the list style, its number on the first paragraph; nested lists go deeper."""
+        first = True
         for kind, content in flow(item):
-            if kind == "inline" or content.tag == "p":
-                paragraph = (self.write_inline_paragraph(content, item, story, scope.paragraph_style)
-                             if kind == "inline" else self.write_paragraph(content, story, scope.paragraph_style))
-                if paragraph is not None and numbering and not numbered:
-                    set_paragraph_numbering(paragraph, *numbering)
-                numbered = numbered or paragraph is not None
-            else:
+            if kind == "block" and content.tag != "p":
                 self.write_block(content, story, scope)
+                continue
+            paragraph = (self.write_inline_paragraph(content, item, story, scope.paragraph_style)
+                         if kind == "inline" else self.write_paragraph(content, story, scope.paragraph_style))
+            if paragraph is not None and numbering and first:
+                set_paragraph_numbering(paragraph, *numbering)
+            first = first and paragraph is None
 
     def list_numbering(self, style: str, ordered: bool, depth: int,
                        add_missing: bool) -> tuple[int, int] | None:
