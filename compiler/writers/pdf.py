@@ -131,7 +131,7 @@ def check_page_budget(document: RenderedDocument, layout: Document) -> tuple[str
     lines = max(1, round(measure_overflow(layout, doctype.max_pages) / body_line_height(layout)))
     limit = "page" if doctype.max_pages == 1 else "pages"
     message = (f"{doctype.name} runs to {count} pages (budget {doctype.max_pages} {limit}): about "
-               f"{lines} lines too long; {doctype.overflow_hint}")
+               f"{lines} {'line' if lines == 1 else 'lines'} too long; {doctype.overflow_hint}")
     if doctype.over_budget_fails:
         raise RenderError(message)
     return (message,)
