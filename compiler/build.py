@@ -98,9 +98,9 @@ class Written:
 
 @dataclass
 class TaskResult:
-    """What a task wrote, the warnings its writers gave, and the problems that stopped it."""
+    """What a task wrote, the warnings its writer gave, or the problems that stopped it."""
 
-    written: list[Written] = field(default_factory=list)
+    written: Written | None = None
     warnings: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -139,7 +139,10 @@ class Console:
 def format_problem(problem: Problem, error_format: str, level: str = "error") -> str:
     """A problem as a plain `file:line:col: path: message` line, or a GitHub Actions annotation."""
     if error_format != "github":
-        return str(problem) if level == "error" else f"{problem} ({level})"
+        if level == "error":
+            return str(problem)
+        where = f"{problem.file}:{problem.line}:{problem.column}"
+        return f"{where}: {level}: {str(problem)[len(where) + 2:]}"
     message = f"{problem.path}: {problem.message}" if problem.path else problem.message
     return (f"::{level} file={escape_property(problem.file)},line={problem.line},"
             f"col={problem.column}::{escape_data(message)}")
@@ -311,16 +314,13 @@ def run_task(task: Task) -> TaskResult:
     """Render one document and write each of its formats (runs in a worker process)."""
     from compiler.render import render_html
 
-    result = TaskResult()
     output = task.output
     try:
         document = render_html(task.brief, output.doctype, task.options)
         written, warnings = write_output(document, output, task.options)
-        result.written.append(written)
-        result.warnings += [f"{output.name}: {warning}" for warning in warnings]
     except Exception as error:  # reported as a problem of the brief; the other briefs still build
-        result.problems = describe_failure(task.brief, output.name, error)
-    return result
+        return TaskResult(problems=describe_failure(task.brief, output.name, error))
+    return TaskResult(written, [f"{output.name}: {warning}" for warning in warnings])
 
 
 def preload_engines(formats: tuple[str, ...]) -> None:
@@ -408,7 +408,7 @@ class Builder:
             nonlocal done
             done += 1
             plan = next(p for p in plans if p.path == task.brief.path)
-            reporter.add(plan, self.commit(plan, task, result))
+            reporter.add(plan, self.commit(plan, result))
             self.console.progress(done, len(tasks), f"{plan.path.stem}/{task.output.name}")
             pending[plan.path] -= 1
             if not pending[plan.path]:
@@ -459,35 +459,38 @@ class Builder:
         return [("line", f"{output.target}: {', '.join(plan.reasons[output.name])}")
                 for output in plan.stale]
 
-    def commit(self, plan: Plan, task: Task, result: TaskResult) -> list[tuple[str, object]]:
-        """Record the written files in the manifest, then move each into place (or beside an edited one)."""
+    def commit(self, plan: Plan, result: TaskResult) -> list[tuple[str, object]]:
+        """Move a written file into place (or beside the output, if the user edited that one)."""
         events: list[tuple[str, object]] = [
             ("warning", file_problem(plan.path, warning)) for warning in result.warnings]
-        moves = []
-        for written in result.written:
-            name = written.output.name
-            if name in plan.edited and not self.request.overwrite_edited:
-                moves.append((written.temporary, edited_copy_path(written.output.target)))
-                events.append(("problem", self.conflict(written.output)))
-                continue
-            record = record_output(written.temporary, plan.depends[name], written.sha256)
-            old = plan.manifest.outputs.get(name)
-            record.replaced = old.sha256 if old else None
-            plan.manifest.outputs[name] = record
-            moves.append((written.temporary, written.output.target))
-        plan.manifest.fonts = dict(self.fingerprint.font_cache)
-        # Manifest first: if the build dies between the two steps, the next one sees the old file
-        # as "interrupted" (it matches `replaced`), never as a file the user edited.
-        write_manifest(plan.folder, plan.manifest)
-        for temporary, target in moves:
-            move_into_place(temporary, target)
-        self.written += len(moves)
+        events += [("problem", problem) for problem in result.problems]
         if result.problems:
             self.failed.add(plan.path)
-        events += [("problem", p) for p in result.problems]
-        if moves:
-            events.append(("wrote", [target.name for _, target in moves]))
+        if result.written is None:
+            return events
+        output = result.written.output
+        if output.name in plan.edited and not self.request.overwrite_edited:
+            target = edited_copy_path(output.target)
+            events.append(("problem", self.conflict(output)))
+        else:
+            target = output.target
+            self.record(plan, result.written)
+        move_into_place(result.written.temporary, target)
+        self.written += 1
+        events.append(("wrote", target.name))
         return events
+
+    def record(self, plan: Plan, written: Written) -> None:
+        """Enter a file about to be moved into place in its folder's manifest, and save that."""
+        name = written.output.name
+        previous = plan.manifest.outputs.get(name)
+        record = record_output(written.temporary, plan.depends[name], written.sha256)
+        record.replaced = previous.sha256 if previous else None
+        plan.manifest.outputs[name] = record
+        plan.manifest.fonts = dict(self.fingerprint.font_cache)
+        # Manifest first: if the build dies before the move, the next one sees the old file as
+        # "interrupted" (it matches `replaced`), never as a file the user edited.
+        write_manifest(plan.folder, plan.manifest)
 
     def conflict(self, output: Output) -> Problem:
         """The problem reported for an output the user edited since the last build."""
@@ -549,7 +552,7 @@ class OrderedReporter:
     def flush(self, path: Path) -> None:
         console = self.builder.console
         events = self.events.pop(path)
-        wrote = sorted(name for kind, names in events if kind == "wrote" for name in names)
+        wrote = [name for kind, name in events if kind == "wrote"]
         for kind, payload in events:
             if kind == "line":
                 console.line(payload)
