@@ -21,6 +21,7 @@ from compiler.content.loader import load_brief
 from compiler.content.model import Brief
 from compiler.doctypes import document_type
 from compiler.render import render_html
+from compiler.reproducible import normalise_docx_bytes
 from compiler.writers import BuildOptions, RenderedDocument, WriteResult
 from compiler.writers import docx as docx_writer
 from compiler.writers.docx_package import REFERENCE_DOCX
@@ -34,6 +35,7 @@ EPOCH = 1764201600  # 2025-11-27T00:00:00Z
 def write_html(tmp_path: Path, html: str, doctype: str = "memo", paper: str | None = None,
                **options) -> tuple[docx.document.Document, WriteResult, Path]:
     brief = Brief(path=tmp_path / "fixture.yaml", data={"brief": {"paper": paper} if paper else {}})
+    tmp_path.mkdir(parents=True, exist_ok=True)
     target = tmp_path / f"{doctype}.docx"
     result = docx_writer.write(RenderedDocument(document_type(doctype), brief, html), target,
                                BuildOptions(source_date_epoch=EPOCH, **options))
@@ -314,3 +316,11 @@ def test_build_command_writes_word_files_with_a_users_reference(tmp_path):
     assert list(folder.glob("*.pdf")) == []
     memo = docx.Document(str(tmp_path / "build" / "minimal" / "memo.docx"))
     assert memo.styles["Body Text"].font.name == "DejaVu Serif"
+
+
+def test_the_same_input_writes_the_same_bytes_once_normalised(tmp_path):
+    """The build's zip normaliser is all it takes: nothing in the writer varies from run to run."""
+    html = FIXTURE.read_text(encoding="utf-8")
+    _, _, first = write_html(tmp_path / "one", html)
+    _, _, second = write_html(tmp_path / "two", html)
+    assert normalise_docx_bytes(first.read_bytes(), EPOCH) == normalise_docx_bytes(second.read_bytes(), EPOCH)
