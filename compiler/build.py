@@ -475,6 +475,8 @@ class Builder:
         else:
             target = output.target
             self.record(plan, result.written)
+            # A copy offered beside an edited file is out of date once the output itself is replaced.
+            edited_copy_path(target).unlink(missing_ok=True)
         move_into_place(result.written.temporary, target)
         self.written += 1
         events.append(("wrote", target.name))
