@@ -414,6 +414,8 @@ class Builder:
             if not pending[plan.path]:
                 reporter.finish(plan)
 
+        if tasks:
+            self.console.progress(0, len(tasks), "starting")
         run_tasks(tasks, self.request.jobs, on_done)
         self.console.clear_progress()
 
