@@ -43,6 +43,7 @@ SLIDE_QUOTE_CHARS = 80  # serif italic sets wider than the sans body
 SLIDE_LIST_CHARS = 76  # list items are indented
 CLAIM_PREFIX = "00 ASSESSMENT "  # the claim number and kind label before its text
 SLIDE_QUOTES = 1  # quotes per claim on a slide; the memo carries them all
+TIMELINE_ROW = 5  # events per row of the drawn timeline
 SLIDE_FIGURES = 6
 SLIDE_TIMELINE_ENTRIES = 6
 
@@ -155,6 +156,7 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
         "figures": figures,
         "figures_shown": figures[:doctype.max_figures],
         "timeline": data.get("timeline", []),
+        "timeline_rows": balance(data.get("timeline", []), TIMELINE_ROW) if data.get("timeline") else [],
         "takeaways": data.get("takeaways", []),
         "quote_count": count_quotes(data),
         "quotes_checked": brief.quotes_checked,
