@@ -26,8 +26,8 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
                  overflow_hint="shorten the summary, claims or notes"),
     # 16:9; each slide must fit its page (checked after layout), so the deck has no page budget.
     DocumentType("slides", "slide deck", "slides.html.j2", "slides.css", "320mm 180mm", 1, None,
-                 overflow_hint="shorten that slide's claim, quote, action or takeaway "
-                 "(long groups are split over slides, but each item must fit one slide)"),
+                 overflow_hint="shorten the text on that slide (long groups of claims, figures and "
+                 "takeaways are split over slides, but each single item must fit one slide)"),
     DocumentType("factsheet", "factsheet", "factsheet.html.j2", "factsheet.css", "{paper} portrait",
                  1, 1, over_budget_fails=True, max_figures=6,
                  overflow_hint="shorten the bottom line or claims, or remove figures/timeline entries"),

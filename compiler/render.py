@@ -323,8 +323,9 @@ def plan_timeline_slides(view: dict[str, Any]) -> list[Slide]:
         return []
     runs = pack(timeline, lambda entry: estimate_lines(entry["event"], 52) + 0.45, SLIDE_BODY_LINES - 0.5)
     notes = [f"{format_date(entry['date'])}: {plain_text(entry['event'])}" for entry in timeline]
-    years = [str(entry["date"])[:4] for entry in timeline]
-    title = f"From {years[0]} to {years[-1]}: the dates the article marks"
+    first, last = str(timeline[0]["date"])[:4], str(timeline[-1]["date"])[:4]
+    marks = "the date the article marks" if len(timeline) == 1 else "the dates the article marks"
+    title = f"From {first} to {last}: {marks}" if first != last else f"{first}: {marks}"
     return split_slides("timeline", title, runs, notes)
 
 

@@ -142,7 +142,8 @@ def check_one_page_elements(document: RenderedDocument, layout: Document, labels
     overflowing = find_overflowing(layout, labels)
     if overflowing:
         names = "; ".join(overflowing)
-        raise RenderError(f"{document.doctype.name}: {names} runs over one page; "
+        verb = "runs" if len(overflowing) == 1 else "each run"
+        raise RenderError(f"{document.doctype.name}: {names} {verb} over one page; "
                           f"{document.doctype.overflow_hint}")
 
 
