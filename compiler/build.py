@@ -5,17 +5,16 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import sys
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
+from compiler.console import Console, OrderedReport
 from compiler.diagnostics import BriefError, Problem
 from compiler.doctypes import DOCUMENT_TYPES, DocumentType
-from compiler.manifest import (CHANGE_REASONS, Manifest, OutputRecord, hash_compiler, hash_fonts,
-                               hash_input, hash_options, hash_templates, read_manifest,
+from compiler.manifest import (CHANGE_REASONS, Dependencies, Manifest, OutputRecord, read_manifest,
                                record_output, write_manifest)
 from compiler.outputs import (edited_copy_path, folder_lock, hash_file, move_into_place,
                               remove_temporaries, temporary_path)
@@ -25,6 +24,8 @@ if TYPE_CHECKING:
     from compiler.content.model import Brief
 
 FORMATS = ("pdf", "docx")
+# Errors the engines raise on purpose, with a message that already says what to do.
+EXPECTED_ERRORS = ("RenderError", "ResourceRefused", "FontsMissing")
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Output:
 
 @dataclass
 class Plan:
-    """One brief's outputs, what each depends on, and which are out of date (with reasons)."""
+    """One brief's outputs, what each depends on, which are out of date (and why), what was written."""
 
     path: Path
     folder: Path
@@ -68,6 +69,8 @@ class Plan:
     depends: dict[str, dict[str, str]]
     reasons: dict[str, list[str]] = field(default_factory=dict)  # only out-of-date outputs
     edited: set[str] = field(default_factory=set)                # output names changed on disk
+    wrote: list[str] = field(default_factory=list)
+    tasks_left: int = 0
 
     @property
     def stale(self) -> list[Output]:
@@ -105,63 +108,17 @@ class TaskResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-class Console:
-    """Where a build reports: result lines on stdout, problems on stderr, progress on a terminal."""
-
-    def __init__(self, error_format: str = "plain", out: TextIO | None = None,
-                 err: TextIO | None = None) -> None:
-        self.error_format = error_format
-        self.out = out or sys.stdout
-        self.err = err or sys.stderr
-        self.live = self.err.isatty()
-        self.progress_shown = False
-
-    def line(self, text: str) -> None:
-        self.clear_progress()
-        print(text, file=self.out, flush=True)
-
-    def problem(self, problem: Problem, level: str = "error") -> None:
-        self.clear_progress()
-        print(format_problem(problem, self.error_format, level), file=self.err, flush=True)
-
-    def progress(self, done: int, total: int, label: str) -> None:
-        if self.live:
-            self.err.write(f"\r\x1b[K[{done}/{total}] {label}")
-            self.err.flush()
-            self.progress_shown = True
-
-    def clear_progress(self) -> None:
-        if self.progress_shown:
-            self.err.write("\r\x1b[K")
-            self.progress_shown = False
-
-
-def format_problem(problem: Problem, error_format: str, level: str = "error") -> str:
-    """A problem as a plain `file:line:col: path: message` line, or a GitHub Actions annotation."""
-    if error_format != "github":
-        if level == "error":
-            return str(problem)
-        where = f"{problem.file}:{problem.line}:{problem.column}"
-        return f"{where}: {level}: {str(problem)[len(where) + 2:]}"
-    message = f"{problem.path}: {problem.message}" if problem.path else problem.message
-    return (f"::{level} file={escape_property(problem.file)},line={problem.line},"
-            f"col={problem.column}::{escape_data(message)}")
-
-
-def escape_data(text: str) -> str:
-    """GitHub workflow-command escaping of a message."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """GitHub workflow-command escaping of a property value (file names)."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def file_problem(path: Path, message: str) -> Problem:
     """A problem about a whole file (no line of its own)."""
     return Problem(str(path), 1, 1, "", message)
 
+
+def plural(count: int, noun: str) -> str:
+    """`1 brief`, `2 briefs`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+# Planning: what is out of date, and why ------------------------------------------------------------
 
 def select_shard(paths: Iterable[Path], shard: tuple[int, int] | None) -> list[Path]:
     """The briefs of one share: chosen by a hash of each brief's name, so adding one moves no other."""
@@ -178,52 +135,8 @@ def plan_outputs(folder: Path, formats: tuple[str, ...]) -> list[Output]:
             for doctype in DOCUMENT_TYPES for format_name in formats]
 
 
-class Fingerprint:
-    """The hashes every output shares (compiler, templates, fonts, options), computed once a build."""
-
-    def __init__(self, options: BuildOptions) -> None:
-        self.options = options
-        self.font_cache: dict[str, list] = {}
-        self._fonts: str | None = None
-        self._templates: str | None = None
-        self._files: dict[Path, str] = {}
-
-    def file(self, path: Path) -> str:
-        if path not in self._files:
-            self._files[path] = hash_input(path)
-        return self._files[path]
-
-    def templates(self) -> str:
-        if self._templates is None:
-            self._templates = hash_templates()
-        return self._templates
-
-    def fonts(self, manifest: Manifest) -> str:
-        if self._fonts is None:
-            from compiler.fonts import font_files
-
-            self.font_cache.update(manifest.fonts)
-            self._fonts = hash_fonts(list(font_files()), self.font_cache)
-        return self._fonts
-
-    def depends(self, brief_path: Path, source: Path | None, manifest: Manifest,
-                output: Output) -> dict[str, str]:
-        """Hash of everything `output` is made from."""
-        depends = {
-            "brief": self.file(brief_path),
-            "source": self.file(source) if source else "none",
-            "templates": self.templates(),
-            "fonts": self.fonts(manifest),
-            "options": hash_options(self.options),
-            "compiler": hash_compiler(),
-        }
-        if output.format == "docx" and self.options.reference_docx:
-            depends["reference_docx"] = self.file(self.options.reference_docx)
-        return depends
-
-
 def recorded_source(brief_path: Path, recorded: str | None) -> Path | None:
-    """The source text a brief named at its last build (relative to the brief file)."""
+    """The source text a brief names (as recorded: relative to the brief file)."""
     return brief_path.parent / recorded if recorded else None
 
 
@@ -239,8 +152,8 @@ def file_state(output: Output, record: OutputRecord | None) -> str:
     return "interrupted" if digest == record.replaced else "edited"
 
 
-def outdated_reasons(output: Output, record: OutputRecord | None, depends: dict[str, str],
-                     state: str, force: bool) -> list[str]:
+def outdated_reasons(record: OutputRecord | None, depends: dict[str, str], state: str,
+                     force: bool) -> list[str]:
     """Why an output must be rebuilt; empty when it is up to date."""
     if record is None:
         return ["not built before"]
@@ -253,28 +166,26 @@ def outdated_reasons(output: Output, record: OutputRecord | None, depends: dict[
     return reasons or (["forced"] if force else [])
 
 
-def plan_brief(path: Path, request: BuildRequest, fingerprint: Fingerprint) -> Plan:
-    """Decide which of a brief's outputs are out of date, from its folder's manifest."""
+def plan_brief(path: Path, request: BuildRequest, dependencies: Dependencies) -> Plan:
+    """Decide which of a brief's outputs are out of date, from its folder's manifest (no YAML read)."""
     folder = request.out / path.stem
     manifest = read_manifest(folder)
     source = recorded_source(path, manifest.source)
     outputs = plan_outputs(folder, request.formats)
-    plan = Plan(path, folder, manifest, outputs,
-                {o.name: fingerprint.depends(path, source, manifest, o) for o in outputs})
+    plan = Plan(path, folder, manifest, outputs, {
+        output.name: dependencies.of_output(path, source, manifest, output.format) for output in outputs})
     for output in outputs:
         record = manifest.outputs.get(output.name)
         state = file_state(output, record)
         if state == "edited":
             plan.edited.add(output.name)
-        reasons = outdated_reasons(output, record, plan.depends[output.name], state, request.force)
+        reasons = outdated_reasons(record, plan.depends[output.name], state, request.force)
         if reasons:
             plan.reasons[output.name] = reasons
     return plan
 
 
-# Errors the engines raise on purpose, with a message that already says what to do.
-EXPECTED_ERRORS = ("RenderError", "ResourceRefused", "FontsMissing")
-
+# Tasks: rendering and writing, in this process or a worker -----------------------------------------
 
 def describe_failure(brief: Brief, step: str, error: Exception) -> list[Problem]:
     """Problems for an exception raised while rendering or writing `step` (never a traceback)."""
@@ -311,7 +222,7 @@ def write_output(document: object, output: Output, options: BuildOptions) -> tup
 
 
 def run_task(task: Task) -> TaskResult:
-    """Render one document and write each of its formats (runs in a worker process)."""
+    """Render one document and write it in one format (runs in a worker process)."""
     from compiler.render import render_html
 
     output = task.output
@@ -323,17 +234,17 @@ def run_task(task: Task) -> TaskResult:
     return TaskResult(written, [f"{output.name}: {warning}" for warning in warnings])
 
 
-def preload_engines(formats: tuple[str, ...]) -> None:
+def preload_engines(formats: Iterable[str]) -> None:
     """Import the renderer and writers once, before forking, so that no worker imports them again."""
     import compiler.render  # noqa: F401
     from compiler.writers import writer
 
-    for format_name in formats:
+    for format_name in sorted(formats):
         writer(format_name)
 
 
 def run_tasks(tasks: list[Task], jobs: int, on_done: Callable[[Task, TaskResult], None]) -> None:
-    """Run tasks in-process (one job) or in forked workers, calling `on_done` as each finishes."""
+    """Run tasks in this process (one job) or in forked workers, calling `on_done` as each finishes."""
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
             on_done(task, run_task(task))
@@ -341,18 +252,21 @@ def run_tasks(tasks: list[Task], jobs: int, on_done: Callable[[Task, TaskResult]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    preload_engines(tuple(sorted({task.output.format for task in tasks})))
-    with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork")) as pool:
+    preload_engines({task.output.format for task in tasks})
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context) as pool:
         futures = {pool.submit(run_task, task): task for task in tasks}
         for future in as_completed(futures):
             task = futures[future]
             try:
                 result = future.result()
-            except Exception as error:  # a worker died (killed, out of memory)
-                result = TaskResult(problems=[file_problem(task.brief.path, f"{task.output.name}: "
-                                                           f"worker process failed: {error}")])
+            except Exception as error:  # the worker died (killed, out of memory)
+                result = TaskResult(problems=[file_problem(
+                    task.brief.path, f"{task.output.name}: worker process failed: {error}")])
             on_done(task, result)
 
+
+# The build ------------------------------------------------------------------------------------------
 
 class Builder:
     """One build: plans every brief, renders what is out of date, commits outputs and manifests."""
@@ -360,23 +274,24 @@ class Builder:
     def __init__(self, request: BuildRequest, console: Console) -> None:
         self.request = request
         self.console = console
-        self.fingerprint = Fingerprint(request.options)
+        self.dependencies = Dependencies(request.options)
         self.written = 0
         self.failed: set[Path] = set()
         self.conflicts = 0
+        self.report = OrderedReport(console, [])
 
     def run(self) -> int:
         # Sorted by output folder: locks are taken in that order, so concurrent builds never deadlock.
         ordered = sorted(set(self.request.briefs), key=lambda path: (path.stem, path))
         briefs = select_shard(self.refuse_clashes(ordered), self.request.shard)
         if self.request.check:
-            return self.report_check([plan_brief(p, self.request, self.fingerprint) for p in briefs])
+            return self.report_check([plan_brief(p, self.request, self.dependencies) for p in briefs])
         with ExitStack() as locks:
             plans = []
             for path in briefs:
                 locks.enter_context(folder_lock(self.request.out / path.stem))
                 remove_temporaries(self.request.out / path.stem)
-                plans.append(plan_brief(path, self.request, self.fingerprint))
+                plans.append(plan_brief(path, self.request, self.dependencies))
             self.build(plans)
         return self.report_summary(plans)
 
@@ -394,32 +309,31 @@ class Builder:
 
     def build(self, plans: list[Plan]) -> None:
         """Load the out-of-date briefs, render their documents and commit them, reporting in brief order."""
-        reporter = OrderedReporter(self, plans)
-        tasks: list[Task] = []
+        self.report = OrderedReport(self.console, [plan.path for plan in plans])
+        tasks = [task for plan in plans for task in self.prepare(plan)]
+        by_path = {plan.path: plan for plan in plans}
         for plan in plans:
-            tasks += self.prepare(plan, reporter)
-        pending = {plan.path: sum(1 for t in tasks if t.brief.path == plan.path) for plan in plans}
-        for plan in plans:
-            if not pending[plan.path]:
-                reporter.finish(plan)
+            plan.tasks_left = sum(1 for task in tasks if task.brief.path == plan.path)
+            if not plan.tasks_left:
+                self.finish(plan)
         done = 0
 
         def on_done(task: Task, result: TaskResult) -> None:
             nonlocal done
             done += 1
-            plan = next(p for p in plans if p.path == task.brief.path)
-            reporter.add(plan, self.commit(plan, result))
+            plan = by_path[task.brief.path]
+            self.commit(plan, result)
             self.console.progress(done, len(tasks), f"{plan.path.stem}/{task.output.name}")
-            pending[plan.path] -= 1
-            if not pending[plan.path]:
-                reporter.finish(plan)
+            plan.tasks_left -= 1
+            if not plan.tasks_left:
+                self.finish(plan)
 
         if tasks:
             self.console.progress(0, len(tasks), "starting")
         run_tasks(tasks, self.request.jobs, on_done)
         self.console.clear_progress()
 
-    def prepare(self, plan: Plan, reporter: OrderedReporter) -> list[Task]:
+    def prepare(self, plan: Plan) -> list[Task]:
         """Load an out-of-date brief and make its tasks; a brief with problems gets none."""
         if not plan.reasons:
             return []
@@ -430,18 +344,18 @@ class Builder:
             brief = load_brief(plan.path)
             check_glyphs(brief)
         except BriefError as error:
-            self.failed.add(plan.path)
-            reporter.add(plan, [("problem", p) for p in error.problems])
+            self.fail(plan, error.problems)
             return []
         except OSError as error:
-            self.failed.add(plan.path)
-            reporter.add(plan, [("problem", file_problem(plan.path, f"cannot read: {error.strerror}"))])
+            self.fail(plan, [file_problem(plan.path, f"cannot read: {error.strerror}")])
             return []
         self.refresh_depends(plan, brief)
         options = self.request.options
         if options.source_date_epoch is None:
             options = replace(options, source_date_epoch=date_epoch(brief.data["brief"]["date"]))
-        reporter.add(plan, self.describe_reasons(plan))
+        if self.request.verbose:
+            for output in plan.stale:
+                self.report.line(plan.path, f"{output.target}: {', '.join(plan.reasons[output.name])}")
         # PDFs first: the longest tasks start first, so the workers finish together.
         return [Task(brief, output, options) for output in sorted(plan.stale, key=lambda o: o.format != "pdf")]
 
@@ -451,29 +365,26 @@ class Builder:
         plan.manifest.brief = plan.path.as_posix()
         plan.manifest.source = source
         for output in plan.outputs:
-            plan.depends[output.name] = self.fingerprint.depends(
-                plan.path, recorded_source(plan.path, source), plan.manifest, output)
+            plan.depends[output.name] = self.dependencies.of_output(
+                plan.path, recorded_source(plan.path, source), plan.manifest, output.format)
 
-    def describe_reasons(self, plan: Plan) -> list[tuple[str, object]]:
-        """`-v` lines: why each output is rebuilt."""
-        if not self.request.verbose:
-            return []
-        return [("line", f"{output.target}: {', '.join(plan.reasons[output.name])}")
-                for output in plan.stale]
+    def fail(self, plan: Plan, problems: list[Problem]) -> None:
+        self.failed.add(plan.path)
+        for problem in problems:
+            self.report.problem(plan.path, problem)
 
-    def commit(self, plan: Plan, result: TaskResult) -> list[tuple[str, object]]:
+    def commit(self, plan: Plan, result: TaskResult) -> None:
         """Move a written file into place (or beside the output, if the user edited that one)."""
-        events: list[tuple[str, object]] = [
-            ("warning", file_problem(plan.path, warning)) for warning in result.warnings]
-        events += [("problem", problem) for problem in result.problems]
+        for warning in result.warnings:
+            self.report.problem(plan.path, file_problem(plan.path, warning), "warning")
         if result.problems:
-            self.failed.add(plan.path)
+            self.fail(plan, result.problems)
         if result.written is None:
-            return events
+            return
         output = result.written.output
         if output.name in plan.edited and not self.request.overwrite_edited:
             target = edited_copy_path(output.target)
-            events.append(("problem", self.conflict(output)))
+            self.report.problem(plan.path, self.conflict(output))
         else:
             target = output.target
             self.record(plan, result.written)
@@ -481,8 +392,7 @@ class Builder:
             edited_copy_path(target).unlink(missing_ok=True)
         move_into_place(result.written.temporary, target)
         self.written += 1
-        events.append(("wrote", target.name))
-        return events
+        plan.wrote.append(target.name)
 
     def record(self, plan: Plan, written: Written) -> None:
         """Enter a file about to be moved into place in its folder's manifest, and save that."""
@@ -491,7 +401,7 @@ class Builder:
         record = record_output(written.temporary, plan.depends[name], written.sha256)
         record.replaced = previous.sha256 if previous else None
         plan.manifest.outputs[name] = record
-        plan.manifest.fonts = dict(self.fingerprint.font_cache)
+        plan.manifest.fonts = dict(self.dependencies.font_cache)
         # Manifest first: if the build dies before the move, the next one sees the old file as
         # "interrupted" (it matches `replaced`), never as a file the user edited.
         write_manifest(plan.folder, plan.manifest)
@@ -503,6 +413,16 @@ class Builder:
         return file_problem(output.target, f"{output.target} was edited since the last build; wrote "
                             f"{copy.name} beside it; pass --overwrite-edited to replace it")
 
+    def finish(self, plan: Plan) -> None:
+        """A brief is done: its last line says what was written (or, with -v, that it was up to date)."""
+        if plan.wrote:
+            closing = f"{plan.folder}: wrote {', '.join(order_outputs(plan.wrote))}"
+        elif self.request.verbose and not plan.reasons:
+            closing = f"{plan.folder}: up to date"
+        else:
+            closing = None
+        self.report.finish(plan.path, closing)
+
     def report_check(self, plans: list[Plan]) -> int:
         """`--check`: list what is out of date and why; write nothing."""
         stale = 0
@@ -511,70 +431,38 @@ class Builder:
                 stale += 1
                 reasons = ", ".join(plan.reasons[output.name])
                 if output.name in plan.edited:
-                    reasons += f"; edited since the last build (a build would write " \
-                               f"{edited_copy_path(output.target).name})"
+                    reasons += (f"; edited since the last build (a build would write "
+                                f"{edited_copy_path(output.target).name})")
                 self.console.problem(file_problem(output.target, f"out of date: {reasons}"))
         if stale:
-            self.console.line(f"{stale} of {sum(len(p.outputs) for p in plans)} outputs out of date")
+            self.console.line(f"{stale} of {plural(sum(len(p.outputs) for p in plans), 'output')} out of date")
             return 1
-        self.console.line(f"up to date: {len(plans)} brief{'s' if len(plans) != 1 else ''}")
+        self.console.line(f"up to date: {plural(len(plans), 'brief')}")
         return 0
 
     def report_summary(self, plans: list[Plan]) -> int:
         """The last line of a build, and its exit status."""
         current = sum(1 for plan in plans if not plan.reasons)
-        parts = [f"wrote {self.written} file{'s' if self.written != 1 else ''}"]
+        parts = [f"wrote {plural(self.written, 'file')}"]
         if current:
-            parts.append(f"{current} brief{'s' if current != 1 else ''} up to date")
+            parts.append(f"{plural(current, 'brief')} up to date")
         if self.failed:
-            parts.append(f"{len(self.failed)} brief{'s' if len(self.failed) != 1 else ''} failed")
+            parts.append(f"{plural(len(self.failed), 'brief')} failed")
         if self.conflicts:
-            parts.append(f"{self.conflicts} edited file{'s' if self.conflicts != 1 else ''} kept")
+            parts.append(f"{plural(self.conflicts, 'edited file')} kept")
         self.console.line("; ".join(parts))
         return 1 if self.failed or self.conflicts else 0
 
 
-class OrderedReporter:
-    """Prints each brief's lines once it and every brief before it are finished: a stable order."""
-
-    def __init__(self, builder: Builder, plans: list[Plan]) -> None:
-        self.builder = builder
-        self.order = [plan.path for plan in plans]
-        self.events: dict[Path, list[tuple[str, object]]] = {path: [] for path in self.order}
-        self.finished: set[Path] = set()
-        self.next = 0
-
-    def add(self, plan: Plan, events: list[tuple[str, object]]) -> None:
-        self.events[plan.path] += events
-
-    def finish(self, plan: Plan) -> None:
-        self.finished.add(plan.path)
-        while self.next < len(self.order) and self.order[self.next] in self.finished:
-            self.flush(self.order[self.next])
-            self.next += 1
-
-    def flush(self, path: Path) -> None:
-        console = self.builder.console
-        events = self.events.pop(path)
-        wrote = [name for kind, name in events if kind == "wrote"]
-        for kind, payload in events:
-            if kind == "line":
-                console.line(payload)
-        # Tasks finish in any order; problems print sorted, so the output is the same every run.
-        for level in ("problem", "warning"):
-            for problem in sorted(payload for kind, payload in events if kind == level):
-                console.problem(problem, "error" if level == "problem" else "warning")
-        if wrote:
-            folder = self.builder.request.out / path.stem
-            console.line(f"{folder}: wrote {', '.join(order_outputs(wrote))}")
-        elif self.builder.request.verbose and path not in self.builder.failed and not events:
-            console.line(f"{self.builder.request.out / path.stem}: up to date")
-
-
 def order_outputs(names: list[str]) -> list[str]:
-    """Output names in document-type order (memo, slides, factsheet), then by format."""
+    """Output names in document-type order (memo, slides, factsheet), then by name."""
     rank = {doctype.name: index for index, doctype in enumerate(DOCUMENT_TYPES)}
     return sorted(names, key=lambda name: (rank.get(name.split(".")[0], len(rank)), name))
+
+
+def default_jobs() -> int:
+    """One worker per CPU."""
+    return os.cpu_count() or 1
 
 
 def request_from_args(args: argparse.Namespace) -> BuildRequest:
@@ -600,8 +488,3 @@ def request_from_args(args: argparse.Namespace) -> BuildRequest:
 def build(request: BuildRequest, console: Console | None = None) -> int:
     """Run a build (or a `--check`) and return its exit status: 0 all good, 1 something failed."""
     return Builder(request, console or Console(request.error_format)).run()
-
-
-def default_jobs() -> int:
-    """One worker per CPU."""
-    return os.cpu_count() or 1

@@ -136,3 +136,48 @@ def hash_options(options: object) -> str:
     """The build options that shape the output, as a stable hash."""
     values = {key: None if value is None else str(value) for key, value in asdict(options).items()}
     return hash_bytes(json.dumps(values, sort_keys=True).encode())
+
+
+class Dependencies:
+    """The hash of everything an output is made from; shared inputs are hashed once per build."""
+
+    def __init__(self, options: object) -> None:
+        self.options = options
+        self.font_cache: dict[str, list] = {}  # saved in each manifest, so fonts are rarely re-read
+        self._fonts: str | None = None
+        self._templates: str | None = None
+        self._files: dict[Path, str] = {}
+
+    def file(self, path: Path) -> str:
+        if path not in self._files:
+            self._files[path] = hash_input(path)
+        return self._files[path]
+
+    def templates(self) -> str:
+        if self._templates is None:
+            self._templates = hash_templates()
+        return self._templates
+
+    def fonts(self, manifest: Manifest) -> str:
+        if self._fonts is None:
+            from compiler.fonts import font_files
+
+            self.font_cache.update(manifest.fonts)
+            self._fonts = hash_fonts(list(font_files()), self.font_cache)
+        return self._fonts
+
+    def of_output(self, brief: Path, source: Path | None, manifest: Manifest,
+                  format_name: str) -> dict[str, str]:
+        """Hash of each input of one output, by the names CHANGE_REASONS explains."""
+        depends = {
+            "brief": self.file(brief),
+            "source": self.file(source) if source else "none",
+            "templates": self.templates(),
+            "fonts": self.fonts(manifest),
+            "options": hash_options(self.options),
+            "compiler": hash_compiler(),
+        }
+        reference_docx = getattr(self.options, "reference_docx", None)
+        if format_name == "docx" and reference_docx:
+            depends["reference_docx"] = self.file(reference_docx)
+        return depends

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from compiler.build import BuildRequest, Console, build
+from compiler.build import BuildRequest, build
+from compiler.console import Console
 from compiler.content.model import Brief
 from compiler.diagnostics import BriefError, Problem
 from compiler.writers import RenderedDocument, WriteResult

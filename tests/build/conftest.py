@@ -18,7 +18,7 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> Engine:
     """Replace load_brief, render_html and the writers with fast stand-ins, for this test."""
     import time
 
-    import compiler.build
+    import compiler.manifest
     import compiler.content
 
     state = Engine()
@@ -32,7 +32,7 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> Engine:
     monkeypatch.setitem(sys.modules, "compiler.render", render)
     monkeypatch.setattr(compiler.content, "load_brief", fake_load_brief, raising=False)
     # The compiler's own sources are being edited while tests run; pin their hash for this test.
-    monkeypatch.setattr(compiler.build, "hash_compiler", lambda: "this compiler")
+    monkeypatch.setattr(compiler.manifest, "hash_compiler", lambda: "this compiler")
     for suffix in ("pdf", "docx"):
         module = make_writer(state, suffix)
         monkeypatch.setitem(sys.modules, module.__name__, module)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import compiler.build
+import compiler.manifest
 from buildkit import OUTPUTS, Engine, run_build, snapshot, write_brief
 
 
@@ -75,7 +75,7 @@ def test_changed_shared_input_rebuilds_everything(tmp_path: Path, engine: Engine
     brief = write_brief(tmp_path, "alpha")
     out = tmp_path / "build"
     run_build([brief], out)
-    monkeypatch.setattr(compiler.build, dependency, lambda: "something else")
+    monkeypatch.setattr(compiler.manifest, dependency, lambda: "something else")
 
     run = run_build([brief], out, verbose=True)
 
