@@ -12,6 +12,7 @@ import tinyhtml5
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
+from docx.shared import Inches
 from docx.styles.style import BaseStyle
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
@@ -19,7 +20,7 @@ from docx.text.paragraph import Paragraph
 from compiler.render import resolve_page_size, resolve_paper
 from compiler.writers import BuildOptions, RenderedDocument, WriteResult
 from compiler.writers.docx_ooxml import (
-    abstract_num_id, add_abstract_list, add_restarting_num, append_field, append_hyperlink,
+    abstract_num_id, add_abstract_list, add_restarting_num, add_spacer, append_field, append_hyperlink,
     end_section, find_style, repeat_header_row, set_paragraph_numbering, style_numbering,
 )
 from compiler.writers.docx_package import (
@@ -33,8 +34,8 @@ SUFFIX = ".docx"
 STYLES = ["Normal", "Body Text", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3",
           "List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2", "List Number 3",
           "Quote", "Quote Citation", "Caption", "Header", "Footer", "Hyperlink", "Briefing Table",
-          "Figure Grid", "Table Text", "Compact Text", "Compact Heading", "Bottom Line", "Figure Value",
-          "Figure Label", "Classification", "Speaker Notes", "Claim Kind", "Source Block"]
+          "Figure Grid", "Table Text", "Table Heading", "Compact Text", "Compact Heading", "Bottom Line", "Figure Value",
+          "Figure Label", "Classification", "Speaker Notes", "Claim Kind", "Source Block", "Label"]
 
 CONTAINERS = {"html", "body", "main", "section", "div", "header", "footer", "article", "aside", "nav",
               "figure", "hgroup", "address", "details", "dl"}
@@ -211,9 +212,8 @@ class TreeWriter:
         if not children:
             return
         columns = min(columns, len(children))
-        table = story.add_table(rows=-(-len(children) // columns), cols=columns)
-        table.style = self.table_style(element.get("data-style") or "Figure Grid")
-        set_table_look(table, header=False)
+        table = self.add_table(story, -(-len(children) // columns), columns,
+                               element.get("data-style") or "Figure Grid", header=False)
         for index, cell in enumerate(cell for row in table.rows for cell in row.cells):
             if index < len(children):
                 self.write_cell(children[index], cell, scope)
@@ -257,7 +257,9 @@ class TreeWriter:
         look = Segment("", character_style=self.character_style("Quote Citation"))
         segments = collapse_whitespace(self.segments(children_of(element), element, look))
         if segments:
-            self.write_segments(paragraph, [replace(look, text=" "), *segments])
+            # Upright, as the stylesheets set it: a `cite` is italic elsewhere, not in an attribution.
+            upright = [replace(segment, italic=False) for segment in segments]
+            self.write_segments(paragraph, [replace(look, text=" "), *upright])
 
     def write_list(self, element, story: Story, scope: Scope) -> None:
         """One paragraph per item in List Bullet/Number (2, 3 when nested); each `ol` counts from 1."""
@@ -320,19 +322,41 @@ class TreeWriter:
         if not rows:
             return
         columns = max(len(cells) for _, cells in rows)
-        table = story.add_table(rows=len(rows), cols=columns)
-        table.style = self.table_style(element.get("data-style") or "Briefing Table")
-        set_table_look(table, header=any(header for header, _ in rows))
+        table = self.add_table(story, len(rows), columns, element.get("data-style") or "Briefing Table",
+                               header=any(header for header, _ in rows))
+        if story is self.word:
+            fit_columns(table, [[text_of(cell) for cell in cells] for _, cells in rows], self.text_width())
         for row, (header, cells) in zip(table.rows, rows):
             if header:
                 repeat_header_row(row)
             for cell, cell_element in zip(row.cells, cells):
                 self.write_cell(cell_element, cell, scope)
 
+    def add_table(self, story: Story, rows: int, columns: int, style: str, header: bool):
+        """An empty table in `style`; in the body, an empty paragraph follows it.
+
+        LibreOffice ignores "keep with next" on a heading that directly follows a table, so a heading
+        there could end a page alone; the empty paragraph between them (1 pt high) prevents that.
+        """
+        table = story.add_table(rows=rows, cols=columns)
+        table.style = self.table_style(style)
+        set_table_look(table, header=header)
+        if story is self.word:
+            add_spacer(self.word.add_paragraph(style=self.paragraph_style("Normal")))
+        return table
+
+    def text_width(self) -> int:
+        """The width between the margins (a reference without margins gets Word's default inch)."""
+        section = self.word.sections[0]
+        margins = [margin if margin is not None else Inches(1)
+                   for margin in (section.left_margin, section.right_margin)]
+        return section.page_width - sum(margins)
+
     def write_cell(self, element, cell: _Cell, scope: Scope) -> None:
         for paragraph in cell._tc.findall(qn("w:p")):
             cell._tc.remove(paragraph)
-        cell_scope = Scope(paragraph_style=element.get("data-style") or "Table Text",
+        default_style = "Table Heading" if element.tag == "th" else "Table Text"
+        cell_scope = Scope(paragraph_style=element.get("data-style") or default_style,
                            heading_shift=scope.heading_shift)
         for kind, content in flow(element):
             if kind == "inline":
@@ -389,8 +413,10 @@ class TreeWriter:
                 run.add_break()
             else:
                 run.text = segment.text
-            run.bold = segment.bold or None
-            run.italic = segment.italic or None
+            if segment.bold:
+                run.bold = True
+            if segment.italic:
+                run.italic = True
             style = segment.character_style or (self.character_style("Hyperlink") if segment.href else None)
             if style is not None:
                 run.style = style
@@ -512,6 +538,22 @@ def trim_line_end(segments: list[Segment]) -> None:
             segments[-1] = replace(segments[-1], text=trimmed)
             return
         segments.pop()
+
+
+def text_of(element) -> str:
+    return HTML_WHITESPACE.sub(" ", "".join(element.itertext())).strip()
+
+
+def fit_columns(table, texts: list[list[str]], width: int) -> None:
+    """Column widths by how much each column says (within limits), as a browser's auto layout does."""
+    columns = len(table.columns)
+    needs = [min(40, max(5, *(len(row[index]) for row in texts if index < len(row))))
+             for index in range(columns)]
+    for column, need in zip(table.columns, needs):
+        share = int(width * need / sum(needs))
+        column.width = share
+        for cell in column.cells:
+            cell.width = share
 
 
 def table_rows(table) -> list[tuple[bool, list]]:

@@ -9,6 +9,7 @@ from docx.enum.section import WD_SECTION_START
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
 
@@ -176,6 +177,13 @@ def set_paragraph_numbering(paragraph: Paragraph, num_id: int, level: int) -> No
     numbering = properties.get_or_add_numPr()
     numbering.get_or_add_ilvl().val = level
     numbering.get_or_add_numId().val = num_id
+
+
+def add_spacer(paragraph: Paragraph) -> None:
+    """Make an empty paragraph 1 pt high with no space around it."""
+    paragraph.paragraph_format.space_before = 0
+    paragraph.paragraph_format.space_after = 0
+    paragraph.paragraph_format.line_spacing = Pt(1)
 
 
 def repeat_header_row(row) -> None:
