@@ -118,7 +118,7 @@ def test_memo_metadata(sco: dict[str, BuiltPdf], sco_brief: dict) -> None:
     assert metadata.title == plain_text(sco_brief["brief"]["title"])
     assert metadata.author == sco_brief["brief"]["author"]
     assert letters(metadata.subject) == letters(plain_text(sco_brief["brief"]["bottom_line"]))
-    assert "PUBLIC" in metadata["/Keywords"]
+    assert metadata["/Keywords"] == ", ".join(sco_brief["brief"]["keywords"])
 
 
 def test_pdfs_are_tagged(sco: dict[str, BuiltPdf]) -> None:
