@@ -487,4 +487,10 @@ def request_from_args(args: argparse.Namespace) -> BuildRequest:
 
 def build(request: BuildRequest, console: Console | None = None) -> int:
     """Run a build (or a `--check`) and return its exit status: 0 all good, 1 something failed."""
-    return Builder(request, console or Console(request.error_format)).run()
+    console = console or Console(request.error_format)
+    try:
+        return Builder(request, console).run()
+    except KeyboardInterrupt:
+        console.clear_progress()
+        console.line("interrupted: every output is either as before or completely rebuilt")
+        return 130

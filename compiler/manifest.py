@@ -14,6 +14,7 @@ MANIFEST_NAME = ".manifest.json"
 MANIFEST_FORMAT = 1
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
+LOCK_FILE = PACKAGE_DIR.parent / "requirements.lock"
 
 # Why an output is out of date, by the dependency that changed (Sphinx-style log lines).
 CHANGE_REASONS = {
@@ -102,8 +103,9 @@ def hash_tree(root: Path, suffixes: tuple[str, ...] | None = None) -> str:
 
 @lru_cache(maxsize=1)
 def hash_compiler() -> str:
-    """The compiler's version and its own source files: changing the code rebuilds everything."""
-    return hash_bytes(f"{__version__}\n{hash_tree(PACKAGE_DIR, ('.py', '.json'))}".encode())
+    """The compiler's version, its own source files and the pinned library versions (WeasyPrint...)."""
+    return hash_bytes("\n".join([__version__, hash_tree(PACKAGE_DIR, (".py", ".json")),
+                                  hash_input(LOCK_FILE)]).encode())
 
 
 def hash_templates() -> str:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from buildkit import OUTPUTS, snapshot
+from compiler.manifest import read_manifest
 from compiler.reproducible import date_epoch, environment_epoch, normalise_docx_bytes
 
 MINIMAL = Path(__file__).resolve().parents[1] / "cases" / "minimal" / "brief.yaml"
@@ -89,3 +94,31 @@ def test_normalising_a_word_file_fixes_its_zip_times_and_core_dates() -> None:
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         assert [entry.filename for entry in archive.infolist()] == ["[Content_Types].xml", "docProps/core.xml"]
         assert "2026-11-27T00:00:00Z" in archive.read("docProps/core.xml").decode()
+
+
+def test_a_build_killed_mid_write_leaves_each_output_old_or_complete(two_builds: tuple[Path, Path]) -> None:
+    root = two_builds[0].parent.parent
+    folder = root / "killed" / "tiny"
+    shutil.copytree(two_builds[0], folder)
+    before = {name: (folder / name).read_bytes() for name in OUTPUTS}
+    brief = root / "killed" / "tiny.yaml"
+    brief.write_text(MINIMAL.read_text().replace("One claim.", "One revised claim."))
+    command = [sys.executable, str(RUNNER), "--out", str(folder.parent), "--jobs", "1", str(brief)]
+
+    build = subprocess.Popen(command, cwd=RUNNER.parents[2], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not any(path.name.endswith(".tmp") for path in folder.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    build.send_signal(signal.SIGKILL)
+    assert build.wait() == -signal.SIGKILL, "the build ended before it could be killed mid-write"
+
+    recorded = read_manifest(folder).outputs
+    for name in OUTPUTS:  # each output is the old file or a complete new one the manifest knows
+        data = (folder / name).read_bytes()
+        assert data == before[name] or hashlib.sha256(data).hexdigest() == recorded[name].sha256, name
+    rebuild = run_build(command[2:])
+    check = run_build([*command[2:], "--check"])
+    assert (rebuild.returncode, check.returncode) == (0, 0), rebuild.stderr + check.stderr
+    assert not [path.name for path in folder.iterdir() if path.name.endswith(".tmp")]
+    with zipfile.ZipFile(folder / "memo.docx") as word:
+        assert "One revised claim." in word.read("word/document.xml").decode()
