@@ -134,9 +134,10 @@ def hash_fonts(font_files: list[Path], cache: dict[str, list]) -> str:
     return hash_bytes("\n".join(digests).encode())
 
 
-def hash_options(options: object) -> str:
-    """The build options that shape the output, as a stable hash."""
-    values = {key: None if value is None else str(value) for key, value in asdict(options).items()}
+def hash_options(options: object, ignore: tuple[str, ...] = ()) -> str:
+    """The build options that shape an output (all but `ignore`), as a stable hash."""
+    values = {key: None if value is None else str(value)
+              for key, value in asdict(options).items() if key not in ignore}
     return hash_bytes(json.dumps(values, sort_keys=True).encode())
 
 
@@ -171,15 +172,17 @@ class Dependencies:
     def of_output(self, brief: Path, source: Path | None, manifest: Manifest,
                   format_name: str) -> dict[str, str]:
         """Hash of each input of one output, by the names CHANGE_REASONS explains."""
+        is_word = format_name == "docx"
         depends = {
             "brief": self.file(brief),
             "source": self.file(source) if source else "none",
             "templates": self.templates(),
             "fonts": self.fonts(manifest),
-            "options": hash_options(self.options),
+            # The reference document styles Word files only; choosing one leaves the PDFs as they are.
+            "options": hash_options(self.options, () if is_word else ("reference_docx",)),
             "compiler": hash_compiler(),
         }
         reference_docx = getattr(self.options, "reference_docx", None)
-        if format_name == "docx" and reference_docx:
+        if is_word and reference_docx:
             depends["reference_docx"] = self.file(reference_docx)
         return depends

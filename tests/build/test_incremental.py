@@ -132,3 +132,22 @@ def test_a_brief_with_problems_builds_nothing_and_the_others_still_build(tmp_pat
     assert (tmp_path / "build" / "good" / "memo.pdf").exists()
     assert not list((tmp_path / "build" / "bad").glob("*.pdf"))
     assert "1 brief failed" in run.out
+
+
+def test_a_reference_docx_rebuilds_the_word_files_only(tmp_path: Path, engine: Engine) -> None:
+    from compiler.writers import BuildOptions
+
+    brief = write_brief(tmp_path, "alpha")
+    out = tmp_path / "build"
+    reference = tmp_path / "house-style.docx"
+    reference.write_bytes(b"styles, version 1")
+    run_build([brief], out)
+
+    chosen = run_build([brief], out, verbose=True, options=BuildOptions(reference_docx=reference))
+    reference.write_bytes(b"styles, version 2")
+    restyled = run_build([brief], out, verbose=True, options=BuildOptions(reference_docx=reference))
+
+    assert f"{out / 'alpha'}: wrote memo.docx, slides.docx, factsheet.docx" in chosen.out
+    assert f"{out / 'alpha' / 'memo.docx'}: reference docx changed, options changed" in chosen.out
+    assert f"{out / 'alpha' / 'slides.docx'}: reference docx changed" in restyled.out
+    assert ".pdf" not in restyled.out
