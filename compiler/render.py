@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -14,8 +15,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from compiler.content.model import Brief
-from compiler.doctypes import DocumentType
 from compiler.diagnostics import BriefError
+from compiler.doctypes import DocumentType
 from compiler.fonts import check_coverage, font_face_css
 from compiler.markup import plain_text, render_inline, render_paragraphs
 from compiler.writers import BuildOptions, RenderedDocument
@@ -30,7 +31,7 @@ KIND_LABELS = {"fact": "Fact", "assessment": "Assessment", "proposal": "Proposal
 KIND_HEADINGS = {"fact": "Facts", "assessment": "Assessments", "proposal": "Proposals"}
 KIND_EXPLAINED = {
     "fact": "checkable statements of fact",
-    "assessment": "the author's judgements",
+    "assessment": "the author’s judgements",
     "proposal": "what the author says should be done",
 }
 
@@ -45,7 +46,6 @@ CLAIM_PREFIX = "00 ASSESSMENT "  # the claim number and kind label before its te
 SLIDE_QUOTES = 1  # quotes per claim on a slide; the memo carries them all
 TIMELINE_ROW = 5  # events per row of the drawn timeline
 SLIDE_FIGURES = 6
-SLIDE_TIMELINE_ENTRIES = 6
 
 
 class RenderError(Exception):
@@ -216,7 +216,7 @@ def claim_cost(claim: dict[str, Any]) -> float:
     return estimate_lines(CLAIM_PREFIX + claim["text"]) + quotes + SLIDE_ITEM_GAP
 
 
-def pack(items: list[Any], cost: Any, budget: float) -> list[list[Any]]:
+def pack(items: list[Any], cost: Callable[[Any], float], budget: float) -> list[list[Any]]:
     """Items split into consecutive runs, each within the budget (an oversized item stands alone)."""
     runs: list[list[Any]] = [[]]
     used = 0.0
@@ -253,8 +253,8 @@ def claim_group_title(group: dict[str, Any]) -> str:
     count = len(group["claims"])
     titles = {
         "fact": f"The article rests on {count} checkable {'fact' if count == 1 else 'facts'}",
-        "assessment": f"The author makes {count} {'judgement' if count == 1 else 'judgements'}"
-                      " the text asserts rather than proves",
+        "assessment": f"The author offers {count} {'judgement' if count == 1 else 'judgements'}"
+                      ", not checkable facts",
         "proposal": f"The article proposes {count} {'course' if count == 1 else 'courses'} of action",
     }
     return titles[group["kind"]]
@@ -267,6 +267,8 @@ def claim_notes(group: dict[str, Any], claims: list[dict[str, Any]]) -> list[str
         line = f"Claim {claim['number']} ({claim['kind']}): {plain_text(claim['text'])}"
         if claim.get("note"):
             line += f" Analyst’s note: {plain_text(claim['note'])}"
+        if len(claim["quotes"]) > SLIDE_QUOTES:
+            line += f" ({len(claim['quotes']) - SLIDE_QUOTES} more quotes in the memo.)"
         notes.append(line)
     return notes
 
@@ -280,7 +282,6 @@ def plan_claim_slides(view: dict[str, Any]) -> list[Slide]:
         group_slides = split_slides(f"claims kind-{group['kind']}", title, runs, [])
         for slide in group_slides:
             slide.notes = claim_notes(group, slide.items)
-        for slide in group_slides:
             slide.items = [dict(claim, quotes=claim["quotes"][:SLIDE_QUOTES]) for claim in slide.items]
             slide.eyebrow = f"{group['heading']}: {group['explained']}"
         slides += group_slides
