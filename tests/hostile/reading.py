@@ -73,6 +73,13 @@ def pdf_word_boxes(path: Path) -> list[WordBox]:
     return boxes
 
 
+def pdf_font_names(path: Path) -> list[str]:
+    """The base names of the fonts a PDF embeds or references, subset prefixes removed (pdffonts)."""
+    listing = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    rows = listing.splitlines()[2:]
+    return sorted({row.split()[0].split("+", 1)[-1] for row in rows if row.strip()})
+
+
 def pdf_link_targets(path: Path) -> list[str]:
     """The URI of every link annotation, and a description of every action that is not a URI or a jump."""
     found = []

@@ -16,7 +16,7 @@ from compiler.fonts import font_files
 from compiler.render import TEMPLATES_DIR
 from compiler.writers import pdf as pdf_writer
 from tests.hostile.reading import (SAFE_LINK_SCHEMES, contains_literally, docx_text, pdf_active_content,
-                                   pdf_link_targets, pdf_text, pdf_word_boxes)
+                                   pdf_font_names, pdf_link_targets, pdf_text, pdf_word_boxes)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -69,6 +69,22 @@ BUILDS: dict[str, list[str]] = {
     "long-word": ["Supercalifragilistic" * 15, "0123456789" * 30],
     "bom-utf8": ["A brief saved with a byte order mark"],
 }
+UNCOVERED = ("is not covered by the document fonts (Noto Serif, Noto Sans, Noto Sans Math, Noto Sans "
+             "Symbols (1 and 2), Droid Sans Fallback); remove it or replace it with a character they cover")
+# Cases that pass `briefing check` but that the build refuses before rendering: every line it prints.
+BUILD_REFUSED: dict[str, list[str]] = {
+    "emoji": [f"{{file}}:18:11: claims[0].text: character U+1F600 (GRINNING FACE) {UNCOVERED}"],
+    "rtl-text": [
+        *(f"{{file}}:18:11: claims[0].text: character U+{code} (HEBREW LETTER {name}) {UNCOVERED}"
+          for code, name in [("05D5", "VAV"), ("05DC", "LAMED"), ("05DD", "FINAL MEM"),
+                             ("05E2", "AYIN"), ("05E9", "SHIN")]),
+        *(f"{{file}}:20:5: takeaways[0]: character U+{code} (ARABIC LETTER {name}) {UNCOVERED}"
+          for code, name in [("0627", "ALEF"), ("0628", "BEH"), ("062D", "HAH"), ("0631", "REH"),
+                             ("0639", "AIN"), ("0644", "LAM"), ("0645", "MEEM")]),
+    ],
+}
+# Fonts a PDF may carry: the declared families (compiler/fonts.py), never a system fallback.
+DECLARED_FONT_PREFIX = "Briefing-"
 # The only links the markdown-tricks memo may carry: those the brief writes with an allowed scheme.
 ALLOWED_LINKS = {"https://example.org/ok", "mailto:desk@example.org", "https://evil.example/t.png"}
 
@@ -87,7 +103,7 @@ class Built:
 
     folders: dict[str, Path]
     statuses: dict[str, int]
-    messages: dict[str, str]
+    messages: dict[str, tuple[str, str]]  # (stdout, stderr)
     spy: Spy
 
 
@@ -119,23 +135,40 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.chdir(ROOT)
         install_spy(monkeypatch, spy)
-        for case in BUILDS:
+        for case in [*BUILDS, *BUILD_REFUSED]:
             brief = Path("tests/hostile") / case / "brief.yaml"
             # One output root per case: every case's brief file is called brief.yaml.
             request = BuildRequest(briefs=[brief], out=out / case, jobs=1)
             console = Console(out=io.StringIO(), err=io.StringIO())
             statuses[case] = build(request, console)
-            messages[case] = console.out.getvalue() + console.err.getvalue()
+            messages[case] = (console.out.getvalue(), console.err.getvalue())
             folders[case] = out / case / "brief"
     return Built(folders, statuses, messages, spy)
 
 
 @pytest.mark.parametrize("case", BUILDS)
 def test_case_builds(built: Built, case: str) -> None:
-    assert built.statuses[case] == 0, built.messages[case]
+    assert built.statuses[case] == 0, built.messages[case][1]
     for name in DOCUMENTS:
         for suffix in ("pdf", "docx"):
             assert (built.folders[case] / f"{name}.{suffix}").stat().st_size > 0
+
+
+@pytest.mark.parametrize("case", BUILD_REFUSED)
+def test_uncovered_characters_stop_the_build(built: Built, case: str) -> None:
+    brief = Path("tests/hostile") / case / "brief.yaml"
+    expected = [line.format(file=brief) for line in BUILD_REFUSED[case]]
+    assert built.statuses[case] == 1
+    assert built.messages[case][1].splitlines() == expected
+    assert built.messages[case][0].splitlines() == ["wrote 0 files; 1 brief failed"]
+    assert not built.folders[case].exists() or not any(built.folders[case].glob("*.pdf"))
+
+
+@pytest.mark.parametrize("case", BUILDS)
+def test_pdfs_use_only_the_declared_fonts(built: Built, case: str) -> None:
+    for name in DOCUMENTS:
+        fonts = pdf_font_names(built.folders[case] / f"{name}.pdf")
+        assert fonts and all(font.startswith(DECLARED_FONT_PREFIX) for font in fonts), (name, fonts)
 
 
 @pytest.mark.parametrize("case", BUILDS)
@@ -184,7 +217,8 @@ def test_long_word_breaks_within_the_page(built: Built, name: str) -> None:
     boxes = pdf_word_boxes(built.folders["long-word"] / f"{name}.pdf")
     outside = [box for box in boxes if box.x_min < 0 or box.x_max > box.page_width
                or box.y_min < 0 or box.y_max > box.page_height]
-    assert boxes and outside == []
+    assert boxes
+    assert [(box.page, box.text[:30], round(box.x_max), round(box.page_width)) for box in outside] == []
 
 
 def test_two_briefs_with_one_name_fail_without_hanging(tmp_path: Path) -> None:
