@@ -176,11 +176,17 @@ def bench_pandoc(work: Path, ours: Timing | None) -> None:
     if not shutil.which("pandoc"):
         print("  pandoc is not installed: run scripts/setup-system bench")
         return
+    from compiler.doctypes import document_type
+    from compiler.render import TEMPLATES_DIR
+
     html = render_sco_html(work)
     env = {**os.environ, "PATH": f"{Path(PYTHON).parent}{os.pathsep}{os.environ['PATH']}"}
     cpu, start = children_cpu(), time.perf_counter()
     for path in html:
-        for command in (["pandoc", str(path), "--pdf-engine=weasyprint", "-o", str(path.with_suffix(".pdf"))],
+        # pandoc drops the document's own <link>/<style>; hand it our stylesheet for a like-for-like layout.
+        css = TEMPLATES_DIR / document_type(path.stem).stylesheet
+        for command in (["pandoc", str(path), "--css", str(css), "--pdf-engine=weasyprint",
+                         "-o", str(path.with_suffix(".pdf"))],
                         ["pandoc", str(path), "-o", str(path.with_suffix(".docx"))]):
             result = subprocess.run(command, capture_output=True, text=True, env=env)
             if result.returncode:
