@@ -1,4 +1,4 @@
-"""The Word files laid out by LibreOffice: the text survives, the factsheet is one page, fonts follow the reference."""
+"""Word files laid out by LibreOffice: the text is there, the factsheet is one page, fonts follow the reference."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from compiler.writers import BuildOptions
 from compiler.writers import docx as docx_writer
 from compiler.writers.docx_package import REFERENCE_DOCX
 
-SCO_BRIEF = Path(__file__).resolve().parents[2] / "content" / "sco-2012.yaml"
+ROOT = Path(__file__).resolve().parents[2]
+SCO_BRIEF = ROOT / "content" / "sco-2012.yaml"
+CASES = ROOT / "tests" / "cases"
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 
 pytestmark = pytest.mark.skipif(
@@ -49,11 +51,11 @@ def pdf_fonts(pdf: Path) -> str:
     return subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
 
 
-def write_docx(folder: Path, name: str, **options) -> Path:
+def write_docx(folder: Path, name: str, brief: Path = SCO_BRIEF, **options) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     build_options = BuildOptions(source_date_epoch=0, **options)
     target = folder / f"{name}.docx"
-    docx_writer.write(render_html(load_brief(SCO_BRIEF), document_type(name), build_options), target,
+    docx_writer.write(render_html(load_brief(brief), document_type(name), build_options), target,
                       build_options)
     return target
 
@@ -70,8 +72,10 @@ def test_libreoffice_lays_out_every_document_with_its_words(tmp_path, name):
     assert "NotoSans" in fonts and "NotoSerif" in fonts or name == "factsheet" and "NotoSans" in fonts
 
 
-def test_factsheet_fits_one_page_in_libreoffice(tmp_path):
-    assert pdf_pages(convert_to_pdf(write_docx(tmp_path, "factsheet"))) == 1
+@pytest.mark.parametrize("brief", [SCO_BRIEF, CASES / "elsewhere-large" / "brief.yaml",
+                                   CASES / "multilingual" / "brief.yaml"], ids=lambda path: path.parent.name)
+def test_factsheet_fits_one_page_in_libreoffice(tmp_path, brief):
+    assert pdf_pages(convert_to_pdf(write_docx(tmp_path, "factsheet", brief))) == 1
 
 
 def test_memo_quotes_every_claim_in_libreoffice(tmp_path):
