@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -32,6 +33,25 @@ def docx_text(path: Path) -> str:
         for paragraph in part.iter(qn("w:p")):
             lines.append("".join(node.text or "" for node in paragraph.iter(qn("w:t"))))
     return "\n".join(lines)
+
+
+def docx_external_targets(path: Path) -> list[str]:
+    """Every external relationship target of a Word file (hyperlinks, linked images, templates)."""
+    targets = []
+    with zipfile.ZipFile(path) as package:
+        for name in package.namelist():
+            if name.endswith(".rels"):
+                for relation in ElementTree.fromstring(package.read(name)):
+                    if relation.get("TargetMode") == "External":
+                        targets.append(relation.get("Target"))
+    return targets
+
+
+def docx_active_parts(path: Path) -> list[str]:
+    """Parts of a Word file that carry code or other files: macros, embedded objects, imported chunks."""
+    with zipfile.ZipFile(path) as package:
+        return [name for name in package.namelist()
+                if re.search(r"vbaProject|/embeddings/|activeX|altChunk|oleObject", name, re.IGNORECASE)]
 
 
 def squeeze(text: str) -> str:

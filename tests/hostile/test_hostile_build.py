@@ -15,8 +15,9 @@ from compiler.build import BuildRequest, Console, build
 from compiler.fonts import font_files
 from compiler.render import TEMPLATES_DIR
 from compiler.writers import pdf as pdf_writer
-from tests.hostile.reading import (SAFE_LINK_SCHEMES, contains_literally, docx_text, pdf_active_content,
-                                   pdf_font_names, pdf_link_targets, pdf_text, pdf_word_boxes)
+from tests.hostile.reading import (SAFE_LINK_SCHEMES, contains_literally, docx_active_parts,
+                                   docx_external_targets, docx_text, pdf_active_content, pdf_font_names,
+                                   pdf_link_targets, pdf_text, pdf_word_boxes)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -207,9 +208,20 @@ def test_pdfs_carry_no_attachment_script_or_unsafe_link(built: Built, case: str)
         assert unsafe == [], path.name
 
 
+@pytest.mark.parametrize("case", BUILDS)
+def test_word_files_carry_no_code_object_or_unsafe_link(built: Built, case: str) -> None:
+    for name in DOCUMENTS:
+        path = built.folders[case] / f"{name}.docx"
+        assert docx_active_parts(path) == [], path.name
+        unsafe = [target for target in docx_external_targets(path)
+                  if not target.lower().startswith(SAFE_LINK_SCHEMES)]
+        assert unsafe == [], path.name
+
+
 def test_only_the_allowed_markdown_links_become_links(built: Built) -> None:
-    targets = set(pdf_link_targets(built.folders["markdown-tricks"] / "memo.pdf"))
-    assert targets == ALLOWED_LINKS
+    folder = built.folders["markdown-tricks"]
+    assert set(pdf_link_targets(folder / "memo.pdf")) == ALLOWED_LINKS
+    assert set(docx_external_targets(folder / "memo.docx")) == ALLOWED_LINKS
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
