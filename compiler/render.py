@@ -44,6 +44,7 @@ SLIDE_QUOTE_CHARS = 80  # serif italic sets wider than the sans body
 SLIDE_LIST_CHARS = 76  # list items are indented
 CLAIM_PREFIX = "00 ASSESSMENT "  # the claim number and kind label before its text
 SLIDE_QUOTES = 1  # quotes per claim on a slide; the memo carries them all
+LONG_FIGURE_VALUE = 14  # characters; a longer figure value is set smaller so that it stays a figure
 TIMELINE_ROW = 5  # events per row of the drawn timeline
 SLIDE_FIGURES = 6
 
@@ -155,6 +156,7 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
         "goals": link_goals(data.get("goals", []), claims),
         "figures": figures,
         "figures_shown": figures[:doctype.max_figures],
+        "long_value": LONG_FIGURE_VALUE,
         "timeline": data.get("timeline", []),
         "timeline_rows": balance(data.get("timeline", []), TIMELINE_ROW) if data.get("timeline") else [],
         "takeaways": data.get("takeaways", []),
