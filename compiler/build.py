@@ -296,9 +296,15 @@ class Builder:
         return self.report_summary(plans)
 
     def refuse_clashes(self, paths: list[Path]) -> list[Path]:
-        """The briefs to build: a later brief with the same name as another (same output folder) fails."""
+        """The briefs to build: one whose name makes no folder, or repeats another's (one folder), fails."""
         kept: dict[str, Path] = {}
         for path in paths:
+            if path.stem in (".", ".."):  # "...yaml": out/.. would write beside the output folder
+                self.failed.add(path)
+                self.console.problem(file_problem(path, f"its name gives no output folder of its own "
+                                                  f"({self.request.out / path.stem} is not inside "
+                                                  f"{self.request.out}/); rename the file"))
+                continue
             if path.stem not in kept:
                 kept[path.stem] = path
                 continue

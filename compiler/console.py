@@ -7,14 +7,14 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from compiler.diagnostics import Problem
+from compiler.diagnostics import Problem, escape_controls
 
 
 def format_problem(problem: Problem, error_format: str = "plain", level: str = "error") -> str:
     """A problem as a `file:line:col: path: message` line, or as a GitHub Actions annotation."""
     if error_format == "github":
-        message = f"{problem.path}: {problem.message}" if problem.path else problem.message
-        return (f"::{level} file={escape_property(problem.file)},line={problem.line},"
+        message = escape_controls(f"{problem.path}: {problem.message}" if problem.path else problem.message)
+        return (f"::{level} file={escape_property(escape_controls(problem.file))},line={problem.line},"
                 f"col={problem.column}::{escape_data(message)}")
     if level == "error":
         return str(problem)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import socket
 import subprocess
 import sys
@@ -244,3 +245,17 @@ def test_two_briefs_with_one_name_fail_without_hanging(tmp_path: Path) -> None:
     assert done.stdout.splitlines() == [f"{tmp_path}/brief: wrote memo.docx, memo.pdf, slides.docx, "
                                         "slides.pdf, factsheet.docx, factsheet.pdf",
                                         "wrote 6 files; 1 brief failed"]
+
+
+def test_brief_named_dot_dot_writes_nothing_outside_the_output_folder(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    brief = tmp_path / "content" / "...yaml"  # its stem is "..": the output folder would be out/..
+    brief.write_bytes((HERE / "bom-utf8" / "brief.yaml").read_bytes())
+    done = subprocess.run([sys.executable, "-m", "compiler", "build", "content/...yaml", "--out", "build"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=HANG_SECONDS,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "content/...yaml:1:1: its name gives no output folder of its own (build/.. is not inside "
+        "build/); rename the file"]
+    assert [path.name for path in tmp_path.iterdir() if path.name not in ("build", "content")] == []

@@ -81,6 +81,11 @@ REFUSED: dict[str, list[str]] = {
     "source-zero": [
         "{file}:7:9: source.text: must be a path relative to the brief file, like sources/article.txt",
     ],
+    # Terminal escapes from a hostile source text are shown escaped, never sent to the terminal.
+    "source-escapes": [
+        "{file}:21:15: claims[0].quotes[0].text: quote not found in source.txt; closest passage in "
+        'paragraph 2: "The members signed \\u001b[2J\\u001b]0;pwned\\u0007\\u001b[31mRED a declaration"',
+    ],
     "url-javascript": [f"{{file}}:7:8: source.url: {BAD_URL} 'javascript:alert(1)'"],
     "url-file": [f"{{file}}:7:8: source.url: {BAD_URL} 'file:///etc/passwd'"],
 }
