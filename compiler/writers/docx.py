@@ -116,7 +116,7 @@ class TreeWriter:
         title = head.find("title") if head is not None else None
 
         def field(value: str, where: str) -> str:
-            return self.clean(HTML_WHITESPACE.sub(" ", value).strip(), where)
+            return self.clean(HTML_WHITESPACE.sub(" ", value).strip(), None, where)
 
         return Metadata(
             title=field(title.text or "" if title is not None else "", "<title>"),
@@ -207,16 +207,16 @@ class TreeWriter:
         self.write_children(element, story, replace(scope, paragraph_style=style or scope.paragraph_style))
 
     def write_grid(self, element, story: Story, scope: Scope, columns: int) -> None:
-        """`data-grid="N"`: the children laid out N to a row, as cells of a borderless table."""
+        """`data-grid="N"`: the children laid out N to a row, as cells of a borderless "Figure Grid"."""
         children = [child for kind, child in flow(element) if kind == "block" and not is_skipped(child)]
         if not children:
             return
         columns = min(columns, len(children))
-        table = self.add_table(story, -(-len(children) // columns), columns,
-                               element.get("data-style") or "Figure Grid", header=False)
+        table = self.add_table(story, -(-len(children) // columns), columns, "Figure Grid", header=False)
+        cell_style = element.get("data-style") or "Table Text"
         for index, cell in enumerate(cell for row in table.rows for cell in row.cells):
             if index < len(children):
-                self.write_cell(children[index], cell, scope)
+                self.write_cell(children[index], cell, scope, cell_style)
 
     def write_in_columns(self, element, scope: Scope, columns: int) -> None:
         """`data-columns="N"`: the element's content flows in N text columns (a continuous section)."""
@@ -330,7 +330,8 @@ class TreeWriter:
             if header:
                 repeat_header_row(row)
             for cell, cell_element in zip(row.cells, cells):
-                self.write_cell(cell_element, cell, scope)
+                self.write_cell(cell_element, cell, scope,
+                                "Table Heading" if cell_element.tag == "th" else "Table Text")
 
     def add_table(self, story: Story, rows: int, columns: int, style: str, header: bool):
         """An empty table in `style`; in the body, an empty paragraph follows it.
@@ -352,10 +353,10 @@ class TreeWriter:
                    for margin in (section.left_margin, section.right_margin)]
         return section.page_width - sum(margins)
 
-    def write_cell(self, element, cell: _Cell, scope: Scope) -> None:
+    def write_cell(self, element, cell: _Cell, scope: Scope, default_style: str) -> None:
+        """A cell's content; its paragraphs take the element's `data-style`, else `default_style`."""
         for paragraph in cell._tc.findall(qn("w:p")):
             cell._tc.remove(paragraph)
-        default_style = "Table Heading" if element.tag == "th" else "Table Text"
         cell_scope = Scope(paragraph_style=element.get("data-style") or default_style,
                            heading_shift=scope.heading_shift)
         for kind, content in flow(element):
@@ -382,7 +383,7 @@ class TreeWriter:
         for node in nodes:
             if isinstance(node, str):
                 if node:
-                    yield replace(look, text=self.clean(node, describe(owner, node)))
+                    yield replace(look, text=self.clean(node, owner))
             elif isinstance(node.tag, str) and not is_skipped(node):
                 yield from self.inline_element(node, look)
 
@@ -396,7 +397,7 @@ class TreeWriter:
         if tag in ITALIC:
             look = replace(look, italic=True)
         if tag == "a" and element.get("href"):
-            look = replace(look, href=self.clean(element.get("href").strip(), describe(element, "href")))
+            look = replace(look, href=self.clean(element.get("href").strip(), element, "href"))
         if element.get("data-style"):
             look = replace(look, character_style=self.character_style(element.get("data-style")))
         yield from self.segments(children_of(element), element, look)
@@ -455,13 +456,14 @@ class TreeWriter:
                 self.checked_styles[key] = self.checked_style(fallback, kind, None) if fallback else None
         return self.checked_styles[key]
 
-    def clean(self, text: str, where: str) -> str:
-        """`text` without the characters XML cannot hold, with a warning naming where each was."""
+    def clean(self, text: str, owner, where: str | None = None) -> str:
+        """`text` without the characters XML cannot hold, with a warning naming where each was:
+        `where`, else the `owner` element and the text."""
         found = sorted(set(NOT_XML.findall(text)))
         if not found:
             return text
         codes = ", ".join(f"U+{ord(char):04X}" for char in found)
-        self.warnings.append(f"{where}: removed a character Word cannot hold ({codes})")
+        self.warnings.append(f"{where or describe(owner, text)}: removed a character Word cannot hold ({codes})")
         return NOT_XML.sub("", text)
 
 
