@@ -154,7 +154,7 @@ def test_slides_are_16_by_9_one_slide_a_page(sco: dict[str, BuiltPdf]) -> None:
 
 def test_slides_are_numbered(sco: dict[str, BuiltPdf]) -> None:
     pages = sco["slides"].text.split("\f")[:-1]
-    for number, page in enumerate(pages[1:], start=2):  # the title slide carries no number
+    for number, page in enumerate(pages, start=1):
         assert re.search(rf"(^|\n){number}\s*$", page.strip()), number
 
 
@@ -263,3 +263,18 @@ def test_templates_and_declared_fonts_are_allowed() -> None:
     assert pdf_writer.resolve_allowed(stylesheet) == pdf_writer.TEMPLATES_DIR / "memo.css"
     for path in font_files():
         assert pdf_writer.resolve_allowed(path.as_uri()) == path
+
+
+def test_a_missing_harfbuzz_subsetter_is_a_build_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    import weasyprint.text.ffi
+
+    monkeypatch.setattr(weasyprint.text.ffi, "harfbuzz_subset", None)
+    pdf_writer.check_subsetter.cache_clear()
+    try:
+        assert pdf_writer.check_subsetter() == (
+            "libharfbuzz-subset0 (HarfBuzz 4.1 or later) is missing: fonts are subset with fontTools, "
+            "which is much slower; install it with scripts/setup-system",)
+    finally:
+        monkeypatch.undo()
+        pdf_writer.check_subsetter.cache_clear()
+    assert pdf_writer.check_subsetter() == ()  # this machine has it (scripts/setup-system installs it)
