@@ -198,9 +198,12 @@ def describe_failure(brief: Brief, step: str, error: Exception) -> list[Problem]
 
 def check_glyphs(brief: Brief) -> None:
     """BriefError naming each field with a character the document fonts cannot draw (before rendering)."""
-    from compiler.fonts import check_coverage
+    from compiler.fonts import FontsMissing, check_coverage
 
-    problems = check_coverage(brief)
+    try:
+        problems = check_coverage(brief)
+    except FontsMissing as error:
+        problems = [file_problem(brief.path, str(error))]
     if problems:
         raise BriefError(problems)
 
