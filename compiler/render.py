@@ -44,7 +44,7 @@ SLIDE_QUOTE_CHARS = 80  # serif italic sets wider than the sans body
 SLIDE_LIST_CHARS = 76  # list items are indented
 CLAIM_PREFIX = "00 ASSESSMENT "  # the claim number and kind label before its text
 SLIDE_QUOTES = 1  # quotes per claim on a slide; the memo carries them all
-LONG_FIGURE_VALUE = 14  # characters; a longer figure value is set smaller so that it stays a figure
+LONG_FIGURE_VALUE = 24  # characters; a longer figure value is set smaller so that it stays a figure
 TIMELINE_ROW = 5  # events per row of the drawn timeline
 SLIDE_FIGURES = 6
 
@@ -157,6 +157,7 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
         "figures": figures,
         "figures_shown": figures[:doctype.max_figures],
         "long_value": LONG_FIGURE_VALUE,
+        "glance_columns": split_columns(claims, lambda claim: estimate_lines(claim["text"], 60) + 0.4),
         "timeline": data.get("timeline", []),
         "timeline_rows": balance(data.get("timeline", []), TIMELINE_ROW) if data.get("timeline") else [],
         "takeaways": data.get("takeaways", []),
@@ -230,6 +231,18 @@ def pack(items: list[Any], cost: Callable[[Any], float], budget: float) -> list[
         runs[-1].append(item)
         used += spend
     return [run for run in runs if run]
+
+
+def split_columns(items: list[Any], cost: Callable[[Any], float]) -> list[list[Any]]:
+    """Items in reading order as two columns of about equal height, the first never the shorter."""
+    total = sum(map(cost, items))
+    used, split = 0.0, len(items)
+    for index, item in enumerate(items):
+        if used >= total / 2:
+            split = index
+            break
+        used += cost(item)
+    return [items[:split], items[split:]]
 
 
 def balance(items: list[Any], most: int) -> list[list[Any]]:
