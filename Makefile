@@ -36,7 +36,7 @@ $(VENV)/.bench-system: scripts/setup-system | $(READY)
 # Re-pin every dependency (run after editing pyproject.toml's dependencies).
 lock: $(READY)
 	$(BIN)/python -m pip install -q pip-tools
-	$(BIN)/pip-compile -q --generate-hashes --strip-extras --extra test -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --extra test --extra setup --allow-unsafe -o requirements.lock pyproject.toml
 
 clean:
 	rm -rf build $(VENV)
