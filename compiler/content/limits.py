@@ -20,3 +20,6 @@ MAX_DEPTH = 20
 
 MAX_PROBLEMS = 100
 """Most problems reported per file; past it the rest are summarised in one line."""
+
+MAX_CLOSEST_SEARCHES = 10
+"""Quotes not found that get a closest-passage search (each reads the whole source); the rest do not."""

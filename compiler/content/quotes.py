@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from compiler.content.limits import MAX_CLOSEST_SEARCHES
 from compiler.content.reader import Document, Reporter
 
 SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b\u2039\u203a"  # ' ‘ ’ ‚ ‛ ‹ ›
@@ -157,6 +158,7 @@ def quote_entries(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def check_quotes(doc: Document, report: Reporter, source: Source) -> None:
     """Report every quote not found in the source, or found in another paragraph than it says."""
+    searches = 0  # each closest-passage search reads the whole source: a flood of them must not hang
     for path, quote in quote_entries(doc.data):
         text, paragraph = quote.get("text"), quote.get("paragraph")
         if not isinstance(text, str) or not text.strip():
@@ -169,7 +171,10 @@ def check_quotes(doc: Document, report: Reporter, source: Source) -> None:
             report.add(doc.locate(where), where, f"quote found in {paragraph_list(found)}, not "
                        f"{paragraph}; set paragraph: {found[0]}")
         elif not found:
-            report.add(doc.locate(f"{path}.text"), f"{path}.text", not_found(source, text, paragraph))
+            search = searches < MAX_CLOSEST_SEARCHES
+            searches += search
+            report.add(doc.locate(f"{path}.text"), f"{path}.text",
+                       not_found(source, text, paragraph, search))
 
 
 def paragraph_list(numbers: list[int]) -> str:
@@ -178,11 +183,14 @@ def paragraph_list(numbers: list[int]) -> str:
     return f"paragraphs {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
 
 
-def not_found(source: Source, text: str, paragraph: int | None) -> str:
-    """The message for a quote that is nowhere in the source, with the closest passage."""
+def not_found(source: Source, text: str, paragraph: int | None, search: bool = True) -> str:
+    """The message for a quote that is nowhere in the source, with the closest passage if searched."""
     message = f"quote not found in {source.label}"
     if paragraph is not None and paragraph > len(source.words):
         message += f" (which has {len(source.words)} paragraphs, so no paragraph {paragraph})"
+    if not search:
+        return (message + f"; copy the words exactly from the source (the closest passage is shown "
+                f"for the first {MAX_CLOSEST_SEARCHES} quotes not found)")
     closest = source.closest(text)
     if closest is None:
         return message + "; no passage comes close: copy the words exactly from the source"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from compiler.content import check_brief, load_brief
-from compiler.content.limits import MAX_BRIEF_BYTES, MAX_SOURCE_BYTES
+from compiler.content.limits import MAX_BRIEF_BYTES, MAX_CLOSEST_SEARCHES, MAX_SOURCE_BYTES
 from compiler.diagnostics import BriefError
 
 HERE = Path(__file__).resolve().parent
@@ -103,10 +103,10 @@ def check_in_process(brief: Path) -> list[str]:
     return [str(problem) for problem in raised.value.problems]
 
 
-def run_check(*briefs: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def run_check(*briefs: Path, cwd: Path = ROOT, bound: int = HANG_SECONDS) -> subprocess.CompletedProcess[str]:
     """`briefing check` in a child process, killed (and the test failed) if it hangs."""
     return subprocess.run([sys.executable, "-m", "compiler", "check", *map(str, briefs)], cwd=cwd,
-                          capture_output=True, text=True, timeout=HANG_SECONDS, stdin=subprocess.DEVNULL)
+                          capture_output=True, text=True, timeout=bound, stdin=subprocess.DEVNULL)
 
 
 @pytest.fixture
@@ -206,3 +206,31 @@ def test_non_utf8_source_text_is_refused(tmp_path: Path) -> None:
     assert check_in_process(brief) == [
         f"{brief}:7:9: source.text: source text source.fifo is not UTF-8 text: byte 0xE9 at line 3, "
         "column 4 cannot be decoded; save it as UTF-8"]
+
+
+def write_quote_flood(folder: Path, quotes: int) -> Path:
+    """A brief with many quotes that are not in its source text, a source text half the largest allowed."""
+    paragraph = " ".join(f"word{number}" for number in range(150))
+    (folder / "source.txt").write_text((paragraph + "\n\n") * (MAX_SOURCE_BYTES // 2 // (len(paragraph) + 2)))
+    head = (HERE / "source-fifo" / "brief.yaml").read_text().replace("source.fifo", "source.txt")
+    head = head.split("    quotes:")[0]
+    lines = [f'      - text: "word{n} word{n + 1} word{n + 2} word{n + 3} missing{n}"' for n in range(quotes)]
+    brief = folder / "brief.yaml"
+    brief.write_text(head + "    quotes:\n" + "\n".join(lines) + "\n")
+    return brief
+
+
+def test_many_quotes_not_found_in_a_big_source_do_not_hang(tmp_path: Path) -> None:
+    # Each closest-passage search reads the whole source (half a second for 4 MiB): unbounded, 500
+    # quotes take over four minutes; bounded, the check searches for the first 10 only.
+    brief = write_quote_flood(tmp_path, 500)
+    done = run_check(brief, bound=4 * HANG_SECONDS)
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert len(lines) == 101
+    assert all(line.startswith(f"{brief}:") and "quote not found in source.txt" in line
+               for line in lines[:100])
+    assert lines[100] == f"{brief}: 400 more problems not shown; fix these first"
+    assert sum("closest passage in paragraph" in line for line in lines) == MAX_CLOSEST_SEARCHES
+    assert lines[99].endswith("copy the words exactly from the source (the closest passage is shown "
+                              f"for the first {MAX_CLOSEST_SEARCHES} quotes not found)")
