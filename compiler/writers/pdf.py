@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import mimetypes
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -65,7 +65,7 @@ def font_configuration() -> FontConfiguration:
 
 @lru_cache(maxsize=1)
 def check_subsetter() -> tuple[str, ...]:
-    """A warning (once per process) when WeasyPrint has to fall back to its slow font subsetter."""
+    """A warning for every PDF when WeasyPrint has to fall back to its slow font subsetter (checked once)."""
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
     if harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0):
@@ -158,11 +158,11 @@ def write(document: RenderedDocument, target: Path, options: BuildOptions) -> Wr
     """Lay out the document, check it fits its budget, and write it as PDF to `target`."""
     pdf_options = write_options(options)
     layout = lay_out(document)
-    labels = read_markers(document)
-    check_one_page_elements(document, layout, labels.one_page)
+    markers = read_markers(document)
+    check_one_page_elements(document, layout, markers.one_page)
     warnings = check_page_budget(document, layout)
     layout.write_pdf(target, **pdf_options)
-    notes = tuple(f"{document.doctype.name} {warning}" for warning in labels.warnings)
+    notes = tuple(f"{document.doctype.name} {warning}" for warning in markers.warnings)
     return WriteResult(pages=len(layout.pages), warnings=check_subsetter() + notes + warnings)
 
 
