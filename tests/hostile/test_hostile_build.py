@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from docx import Document as open_docx
+from pypdf import PdfReader
 
 from compiler.build import BuildRequest, Console, build
 from compiler.fonts import font_files
@@ -185,6 +187,13 @@ def test_content_prints_literally_in_word(built: Built, case: str) -> None:
     text = docx_text(built.folders[case] / "memo.docx")
     missing = [wanted for wanted in BUILDS[case] if not contains_literally(text, wanted)]
     assert not missing, f"not printed literally in memo.docx: {missing}\n--- text:\n{text}"
+
+
+def test_metadata_holds_the_title_literally(built: Built) -> None:
+    title = "<h1>Title</h1> & <b>bold</b>"
+    for name in DOCUMENTS:
+        assert PdfReader(str(built.folders["html-tags"] / f"{name}.pdf")).metadata.title == title
+        assert open_docx(str(built.folders["html-tags"] / f"{name}.docx")).core_properties.title == title
 
 
 def test_fetches_only_templates_and_fonts(built: Built) -> None:
