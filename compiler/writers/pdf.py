@@ -96,14 +96,22 @@ def find_overflowing(layout: Document, labels: dict[str, str]) -> list[str]:
 
 
 def measure_overflow(layout: Document, max_pages: int) -> float:
-    """Height (CSS px) of the content laid out beyond the page budget (lines of text, not margins)."""
-    height = 0.0
-    for page in layout.pages[max_pages:]:
-        box = page._page_box
-        top = box.content_box_y()
-        bottoms = [line.position_y + line.height for line in iter_lines(box)]
-        height += max(bottoms, default=top) - top
-    return height
+    """Height (CSS px) of content beyond the page budget, less the room left on the budget's last page.
+
+    A block that cannot split (a flex row, a grid) moves whole to the next page; the room it left
+    behind counts, so the estimate is what must go, not the size of the block that moved.
+    """
+    pages = [page._page_box for page in layout.pages]
+    beyond = sum(text_bottom(box) - box.content_box_y() for box in pages[max_pages:])
+    last = pages[max_pages - 1]
+    room = last.content_box_y() + last.height - text_bottom(last)
+    return max(beyond - room, 0.0)
+
+
+def text_bottom(page_box: PageBox) -> float:
+    """Where the last line of text on a page ends (its content top when it has none)."""
+    return max((line.position_y + line.height for line in iter_lines(page_box)),
+               default=page_box.content_box_y())
 
 
 def iter_lines(page_box: PageBox) -> Iterator[LineBox]:
