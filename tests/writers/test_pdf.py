@@ -278,3 +278,12 @@ def test_a_missing_harfbuzz_subsetter_is_a_build_warning(monkeypatch: pytest.Mon
         monkeypatch.undo()
         pdf_writer.check_subsetter.cache_clear()
     assert pdf_writer.check_subsetter() == ()  # this machine has it (scripts/setup-system installs it)
+
+
+def test_larger_brief_factsheet_fits_one_letter_page(tmp_path: Path) -> None:
+    options = BuildOptions(paper="letter")
+    brief = load_brief(CASES / "elsewhere-large" / "brief.yaml")
+    built = write_pdf(render_html(brief, document_type("factsheet"), options), tmp_path / "f.pdf", options)
+    sizes = page_sizes_mm(built.path)
+    assert len(sizes) == 1
+    assert_size(sizes, LETTER)
