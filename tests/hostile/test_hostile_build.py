@@ -15,12 +15,14 @@ from docx import Document as open_docx
 from pypdf import PdfReader
 
 from compiler.build import BuildRequest, Console, build
+from compiler.content import check_brief
 from compiler.fonts import font_files
 from compiler.render import TEMPLATES_DIR
 from compiler.writers import pdf as pdf_writer
 from tests.hostile.reading import (SAFE_LINK_SCHEMES, contains_literally, docx_active_parts,
                                    docx_external_targets, docx_text, pdf_active_content, pdf_font_names,
                                    pdf_link_targets, pdf_text, pdf_word_boxes)
+from tests.hostile.test_hostile_check import REFUSED
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -241,6 +243,17 @@ def test_long_word_breaks_within_the_page(built: Built, name: str) -> None:
                or box.y_min < 0 or box.y_max > box.page_height]
     assert boxes
     assert [(box.page, box.text[:30], round(box.x_max), round(box.page_width)) for box in outside] == []
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_build_refuses_what_check_refuses_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            case: str) -> None:
+    monkeypatch.chdir(ROOT)
+    brief = Path("tests/hostile") / case / "brief.yaml"
+    console = Console(out=io.StringIO(), err=io.StringIO())
+    assert build(BuildRequest(briefs=[brief], out=tmp_path, jobs=1), console) == 1
+    assert console.err.getvalue().splitlines() == [str(problem) for problem in check_brief(brief)[1]]
+    assert list(tmp_path.rglob("*.pdf")) == list(tmp_path.rglob("*.docx")) == []
 
 
 def test_two_briefs_with_one_name_fail_without_hanging(tmp_path: Path) -> None:
