@@ -1,4 +1,8 @@
-"""Byte-identical outputs: every date a PDF or Word file records comes from one SOURCE_DATE_EPOCH."""
+"""Byte-identical outputs: nothing in a Word file depends on when, or in which time zone, it was built.
+
+PDFs need no pass of their own: WeasyPrint writes no /ID unless asked and takes its dates from the
+HTML's `dcterms.created`/`modified` (the brief's date).
+"""
 
 from __future__ import annotations
 
@@ -35,7 +39,7 @@ def utc_datetime(epoch: int) -> dt.datetime:
 
 
 def w3c_date(epoch: int) -> str:
-    """`2026-11-27T00:00:00Z`: the form WeasyPrint's metadata (created, modified) and Word's core.xml take."""
+    """`2026-11-27T00:00:00Z`: the W3C date form Word's core.xml takes."""
     return utc_datetime(epoch).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
