@@ -31,6 +31,7 @@ SCO = ROOT / "content" / "sco-2012.yaml"
 PYTHON = sys.executable
 BUILD = [PYTHON, "-m", "compiler", "build"]
 
+# The same PDFs our writer makes (tagged), with nothing else: no checks, no Word files, no hashing.
 WEASYPRINT_ALONE = """
 import sys
 from pathlib import Path
@@ -39,7 +40,7 @@ from weasyprint.text.fonts import FontConfiguration
 fonts = FontConfiguration()
 base = Path(sys.argv[1]).as_uri() + "/"
 for html in sys.argv[2:]:
-    HTML(filename=html, base_url=base).write_pdf(html[:-5] + ".pdf", font_config=fonts)
+    HTML(filename=html, base_url=base).write_pdf(html[:-5] + ".pdf", font_config=fonts, pdf_tags=True)
 """
 
 
