@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +18,7 @@ from compiler.content.model import Brief
 from compiler.diagnostics import BriefError
 from compiler.doctypes import DocumentType
 from compiler.fonts import check_coverage, font_face_css
-from compiler.markup import plain_text, render_inline, render_paragraphs
+from compiler.markup import PARAGRAPH_BREAK, plain_text, render_inline, render_paragraphs
 from compiler.writers import BuildOptions, RenderedDocument
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -35,18 +35,12 @@ KIND_EXPLAINED = {
     "proposal": "what the author says should be done",
 }
 
-# Slide content budget, in body lines of the slide stylesheet (23pt type on a 320 mm wide slide).
-SLIDE_LINE_CHARS = 92
-SLIDE_TITLE_CHARS = 58
-SLIDE_BODY_LINES = 11.0
-SLIDE_ITEM_GAP = 0.8
-SLIDE_QUOTE_CHARS = 80  # serif italic sets wider than the sans body
-SLIDE_LIST_CHARS = 76  # list items are indented
-CLAIM_PREFIX = "00 ASSESSMENT "  # the claim number and kind label before its text
 SLIDE_QUOTES = 1  # quotes per claim on a slide; the memo carries them all
 LONG_FIGURE_VALUE = 24  # characters; a longer figure value is set smaller so that it stays a figure
 TIMELINE_ROW = 5  # events per row of the drawn timeline
-SLIDE_FIGURES = 6
+SLIDE_FIGURES = 8  # two rows of four
+MEASURE_PAGE_SLIDES = 12  # the page the planner measures on is this many slides tall
+PX_PER_MM = 96 / 25.4
 
 
 class RenderError(Exception):
@@ -166,8 +160,10 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
         "kind_labels": KIND_LABELS,
         "keywords": describe_keywords(data, claims),
     }
-    view["slides"] = plan_slides(view)
+    view["measuring"] = False
     view["warnings"] = describe_dropped(view)
+    # Only the deck shows slides, and planning them lays the deck out once more.
+    view["slides"] = plan_slides(view, brief) if doctype.name == "slides" else []
     return view
 
 
@@ -201,36 +197,10 @@ def render_html(brief: Brief, doctype: DocumentType, options: BuildOptions) -> R
 
 # Slides ---------------------------------------------------------------------------------------------
 
-def estimate_lines(text: str, line_chars: float = SLIDE_LINE_CHARS) -> int:
-    """Lines a text takes on a slide body; wide (CJK) characters count double."""
+def estimate_lines(text: str, line_chars: float) -> int:
+    """Lines a text takes at `line_chars` characters a line; wide (CJK) characters count double."""
     width = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in plain_text(text))
     return max(1, math.ceil(width / line_chars))
-
-
-def body_budget(title: str) -> float:
-    """Body lines left on a slide under a title of this length."""
-    return SLIDE_BODY_LINES - 1.2 * (estimate_lines(title, SLIDE_TITLE_CHARS) - 1)
-
-
-def claim_cost(claim: dict[str, Any]) -> float:
-    """Body lines a claim takes on a slide: its text and the quotes shown with their citations."""
-    quotes = sum(estimate_lines(f"“{q['text']}” ¶ 99", SLIDE_QUOTE_CHARS) + 0.25
-                 for q in claim["quotes"][:SLIDE_QUOTES])
-    return estimate_lines(CLAIM_PREFIX + claim["text"]) + quotes + SLIDE_ITEM_GAP
-
-
-def pack(items: list[Any], cost: Callable[[Any], float], budget: float) -> list[list[Any]]:
-    """Items split into consecutive runs, each within the budget (an oversized item stands alone)."""
-    runs: list[list[Any]] = [[]]
-    used = 0.0
-    for item in items:
-        spend = cost(item)
-        if runs[-1] and used + spend > budget:
-            runs.append([])
-            used = 0.0
-        runs[-1].append(item)
-        used += spend
-    return [run for run in runs if run]
 
 
 def split_columns(items: list[Any], cost: Callable[[Any], float]) -> list[list[Any]]:
@@ -257,10 +227,24 @@ def balance(items: list[Any], most: int) -> list[list[Any]]:
     return runs
 
 
-def split_slides(layout: str, title: str, runs: list[list[Any]], notes: list[str]) -> list[Slide]:
-    """One slide per run; the second and later marked "(continued)"."""
-    return [Slide(layout, title, run, notes if index == 0 else [], continued=index > 0)
-            for index, run in enumerate(runs)]
+@dataclass
+class Draft:
+    """A slide before it is split: all its items, and how to write the notes of the slides it becomes."""
+
+    slide: Slide
+    notes_for: Callable[[list[Any]], list[str]] | None = None  # per-slide notes; None: first slide only
+    splits: bool = True  # False: the items stay on one slide whatever their height
+
+
+@dataclass
+class Extent:
+    """Where a draft's items sit when laid out one after another under the slide's title (CSS px)."""
+
+    tops: list[float]
+    bottoms: list[float]
+    tail: float | None  # bottom of what follows the last item on the last slide (a goal's claims line)
+    room: float  # height from the first item's top to the foot of a "(continued)" slide's body
+    room_first: float  # the same on the first slide, whose title may take a line less
 
 
 def claim_group_title(group: dict[str, Any]) -> str:
@@ -268,8 +252,8 @@ def claim_group_title(group: dict[str, Any]) -> str:
     count = len(group["claims"])
     titles = {
         "fact": f"The article rests on {count} checkable {'fact' if count == 1 else 'facts'}",
-        "assessment": f"The author offers {count} {'judgement' if count == 1 else 'judgements'}"
-                      ", not checkable facts",
+        "assessment": f"{count} {'claim is' if count == 1 else 'claims are'} the author’s judgement, "
+                      "not fact",
         "proposal": f"The article proposes {count} {'course' if count == 1 else 'courses'} of action",
     }
     return titles[group["kind"]]
@@ -282,88 +266,218 @@ def claim_notes(group: dict[str, Any], claims: list[dict[str, Any]]) -> list[str
         line = f"Claim {claim['number']} ({claim['kind']}): {plain_text(claim['text'])}"
         if claim.get("note"):
             line += f" Analyst’s note: {plain_text(claim['note'])}"
-        if len(claim["quotes"]) > SLIDE_QUOTES:
-            line += f" ({len(claim['quotes']) - SLIDE_QUOTES} more quotes in the memo.)"
+        if claim["more_quotes"]:
+            line += f" ({claim['more_quotes']} more quotes in the memo.)"
         notes.append(line)
     return notes
 
 
-def plan_claim_slides(view: dict[str, Any]) -> list[Slide]:
-    """One slide per claim group, split over several when the group exceeds the body budget."""
-    slides = []
+def draft_claim_slides(view: dict[str, Any]) -> list[Draft]:
+    """One draft per claim group, each claim with the quotes a slide shows."""
+    drafts = []
     for group in view["claim_groups"]:
-        title = claim_group_title(group)
-        runs = pack(group["claims"], claim_cost, body_budget(title + " (continued)"))
-        group_slides = split_slides(f"claims kind-{group['kind']}", title, runs, [])
-        for slide in group_slides:
-            slide.notes = claim_notes(group, slide.items)
-            slide.items = [dict(claim, quotes=claim["quotes"][:SLIDE_QUOTES]) for claim in slide.items]
-            slide.eyebrow = f"{group['heading']}: {group['explained']}"
-        slides += group_slides
-    return slides
+        claims = [dict(claim, quotes=claim["quotes"][:SLIDE_QUOTES],
+                       more_quotes=max(len(claim["quotes"]) - SLIDE_QUOTES, 0)) for claim in group["claims"]]
+        slide = Slide(f"claims kind-{group['kind']}", claim_group_title(group), claims,
+                      eyebrow=f"{group['heading']}: {group['explained']}")
+        drafts.append(Draft(slide, lambda run, group=group: claim_notes(group, run)))
+    return drafts
 
 
-def plan_goal_slides(view: dict[str, Any]) -> list[Slide]:
-    """One slide per goal: the goal as the assertion, its actions and supporting claims as evidence."""
-    slides = []
+def draft_goal_slides(view: dict[str, Any]) -> list[Draft]:
+    """One draft per goal: the goal as the assertion, its actions and supporting claims as evidence."""
+    drafts = []
     for goal in view["goals"]:
         notes = [f"Goal: {plain_text(goal['text'])}"]
         notes += [f"Supported by claim {c['number']} ({c['kind']}): {plain_text(c['text'])}"
                   for c in goal["supporting"]]
-        # The supporting claims take one line (their numbers and kinds) on the goal's last slide.
-        budget = body_budget(goal["text"] + " (continued)") - (2 if goal["supporting"] else 0) - 0.8
-        cost = lambda action: estimate_lines(action, SLIDE_LIST_CHARS) + SLIDE_ITEM_GAP / 2  # noqa: E731
-        runs = pack(goal["actions"], cost, budget) or [[]]
-        goal_slides = split_slides("goal", goal["text"], runs, notes)
-        for slide in goal_slides:
-            slide.eyebrow = "Goal the article sets"
-        goal_slides[-1].supporting = goal["supporting"]
-        slides += goal_slides
-    return slides
+        slide = Slide("goal", goal["text"], goal["actions"], notes, supporting=goal["supporting"],
+                      eyebrow="Goal the article sets")
+        drafts.append(Draft(slide))
+    return drafts
 
 
-def plan_figure_slides(view: dict[str, Any]) -> list[Slide]:
-    """The key figures, six to a slide, numbers large."""
+def draft_figure_slides(view: dict[str, Any]) -> list[Draft]:
+    """The key figures, up to eight to a slide (four to a row), numbers large."""
     figures = view["figures"]
-    if not figures:
-        return []
-    runs = balance(figures, SLIDE_FIGURES)
     notes = [f"{plain_text(str(f['value']))}: {plain_text(f['label'])}" for f in figures]
-    return split_slides("figures", "The numbers the article puts forward", runs, notes)
+    title = "The numbers the article puts forward"
+    return [Draft(Slide("figures", title, run, notes if index == 0 else [], continued=index > 0), splits=False)
+            for index, run in enumerate(balance(figures, SLIDE_FIGURES) if figures else [])]
 
 
-def plan_timeline_slides(view: dict[str, Any]) -> list[Slide]:
-    """The timeline, a few entries to a slide."""
+def draft_timeline_slides(view: dict[str, Any]) -> list[Draft]:
+    """The timeline as one draft."""
     timeline = view["timeline"]
     if not timeline:
         return []
-    runs = pack(timeline, lambda entry: estimate_lines(entry["event"], 52) + 0.45, SLIDE_BODY_LINES - 0.5)
     notes = [f"{format_date(entry['date'])}: {plain_text(entry['event'])}" for entry in timeline]
     first, last = str(timeline[0]["date"])[:4], str(timeline[-1]["date"])[:4]
     marks = "the date the article marks" if len(timeline) == 1 else "the dates the article marks"
     title = f"From {first} to {last}: {marks}" if first != last else f"{first}: {marks}"
-    return split_slides("timeline", title, runs, notes)
+    return [Draft(Slide("timeline", title, timeline, notes))]
 
 
-def plan_slides(view: dict[str, Any]) -> list[Slide]:
-    """The whole deck, in order, numbered."""
+def draft_slides(view: dict[str, Any]) -> list[Draft]:
+    """The whole deck in order, each splittable slide still holding all its items."""
     brief = view["brief"]
-    slides = [
-        Slide("title", brief["title"], notes=[f"Briefing on: {plain_text(view['source']['title'])}"]),
-        Slide("bottom-line", "Bottom line",
-              notes=[plain_text(brief["bottom_line"]), *map(plain_text, render_paragraphs(view["summary"]))]),
-        *plan_claim_slides(view),
-        *plan_goal_slides(view),
-        *plan_figure_slides(view),
-        *plan_timeline_slides(view),
+    drafts = [
+        Draft(Slide("title", brief["title"], notes=[f"Briefing on: {plain_text(view['source']['title'])}"]),
+              splits=False),
+        Draft(Slide("bottom-line", "Bottom line",
+                    notes=[plain_text(brief["bottom_line"]), *summary_notes(view["summary"])]), splits=False),
+        *draft_claim_slides(view),
+        *draft_goal_slides(view),
+        *draft_figure_slides(view),
+        *draft_timeline_slides(view),
     ]
     if view["takeaways"]:
-        title = "What this means for us"
-        runs = pack(view["takeaways"], lambda t: estimate_lines(t, SLIDE_LIST_CHARS) + SLIDE_ITEM_GAP / 2,
-                    body_budget(title))
-        slides += split_slides("takeaways", title, runs,
-                               [plain_text(t) for t in view["takeaways"]])
-    slides.append(Slide("source", "Source", notes=["Quotes and paragraph numbers refer to this text."]))
+        drafts.append(Draft(Slide("takeaways", "What this means for us", view["takeaways"],
+                                  [plain_text(t) for t in view["takeaways"]])))
+    drafts.append(Draft(Slide("source", "Source", notes=["Quotes and paragraph numbers refer to this text."]),
+                        splits=False))
+    return drafts
+
+
+def summary_notes(summary: str) -> list[str]:
+    """The summary's paragraphs as plain text, for the presenter."""
+    return [plain_text(part) for part in PARAGRAPH_BREAK.split(summary.strip()) if part.strip()]
+
+
+def measure_drafts(view: dict[str, Any], brief: Brief, drafts: list[Draft]) -> list[Extent]:
+    """Lay the drafts out on tall pages with the deck's stylesheet and read where each item sits.
+
+    The real layout is the judge of what fits: each draft is set as its "(continued)" slide on a
+    page as wide as a slide and many times as tall, so its items stack exactly as they would on a
+    slide and nothing is guessed from character counts; then its first item alone under the first
+    slide's title, which may be a line shorter.
+    """
+    from compiler.writers.pdf import lay_out  # the PDF writer imports this module
+
+    width, height = slide_size_mm(view["page_size"])
+    numbered = []
+    for draft in drafts:
+        numbered.append(replace(draft.slide, continued=True, number=len(numbered) + 1, notes=[]))
+        numbered.append(replace(draft.slide, items=draft.slide.items[:1], supporting=[],
+                                number=len(numbered) + 1, notes=[]))
+    tall = dict(view, slides=numbered, measuring=True,
+                page_size=f"{width}mm {height * MEASURE_PAGE_SLIDES}mm")
+    html = create_environment().get_template(view["doctype"].template).render(tall)
+    layout = lay_out(RenderedDocument(doctype=view["doctype"], brief=brief, html=html))
+    extents = read_extents(layout, len(numbered), (MEASURE_PAGE_SLIDES - 1) * height * PX_PER_MM)
+    return [replace(whole, room_first=first.room) for whole, first in zip(extents[::2], extents[1::2])]
+
+
+def slide_size_mm(page_size: str) -> tuple[float, float]:
+    """Width and height of a slide page declared as "W mm H mm"."""
+    width, height = (float(part.removesuffix("mm")) for part in page_size.split())
+    return width, height
+
+
+def read_extents(layout: Any, count: int, extra_height: float) -> list[Extent]:
+    """The extents of the `count` measured slides, from boxes marked `data-measure`."""
+    marks: dict[int, dict[str, list[tuple[float, float]]]] = {n: {"item": [], "tail": []}
+                                                             for n in range(1, count + 1)}
+    room: dict[int, float] = {}
+    seen: dict[int, int] = {}  # id of a measured element -> its index in its slide's spans
+    offset = 0.0
+    for page in layout.pages:
+        box = page._page_box
+        for slide_number, kind, element, top, bottom in iter_measured(box, None):
+            spans = marks[slide_number][kind]
+            if element in seen:  # a fragment of an item a page break split: it ends further down
+                spans[seen[element]] = (spans[seen[element]][0], bottom + offset)
+            else:
+                seen[element] = len(spans)
+                spans.append((top + offset, bottom + offset))
+        content_bottom = box.content_box_y() + box.height - extra_height
+        for slide_number, spans in marks.items():
+            if slide_number not in room and spans["item"]:
+                room[slide_number] = content_bottom + offset - spans["item"][0][0]
+        offset += box.margin_height()
+    return [Extent([top for top, _ in marks[n]["item"]], [bottom for _, bottom in marks[n]["item"]],
+                   max((bottom for _, bottom in marks[n]["tail"]), default=None), room.get(n, 0.0),
+                   room.get(n, 0.0))
+            for n in range(1, count + 1)]
+
+
+def iter_measured(box: Any, slide: int | None) -> Iterator[tuple[int, str, int, float, float]]:
+    """(slide number, "item" or "tail", element id, top, bottom) of each marked box under `box`, in order."""
+    element = getattr(box, "element", None)
+    attributes = element.attrib if element is not None and getattr(box, "element_tag", "") else {}
+    if box.element_tag == "section" and attributes.get("id", "").startswith("slide-"):
+        slide = int(attributes["id"].removeprefix("slide-"))
+    if slide is not None and attributes.get("data-measure") and not hasattr(box, "text"):
+        top = box.position_y + box.margin_top
+        bottom = box.position_y + box.margin_height() - box.margin_bottom
+        yield slide, attributes["data-measure"], id(element), top, bottom
+        return
+    for child in getattr(box, "children", ()):
+        yield from iter_measured(child, slide)
+
+
+def run_height(extent: Extent, first: int, last: int) -> float:
+    """Height of items first..last (inclusive) on one slide, with the tail when `last` is the last item."""
+    bottom = extent.bottoms[last]
+    if last == len(extent.bottoms) - 1 and extent.tail is not None:
+        bottom = max(bottom, extent.tail)
+    return bottom - extent.tops[first]
+
+
+def fill(extent: Extent, first: int, last: int) -> float:
+    """How full items first..last make their slide (1.0: exactly full)."""
+    return run_height(extent, first, last) / (extent.room_first if first == 0 else extent.room)
+
+
+def count_slides(extent: Extent) -> int:
+    """The fewest slides the items fill, packing greedily (an item too tall for any slide stands alone)."""
+    count, first = 1, 0
+    for last in range(len(extent.tops)):
+        if last > first and fill(extent, first, last) > 1:
+            count, first = count + 1, last
+    return count
+
+
+def split_evenly(extent: Extent, count: int) -> list[tuple[int, int]]:
+    """Item ranges [first, end) over `count` slides, the fullest slide as empty as it can be."""
+    size = len(extent.tops)
+    best: dict[tuple[int, int], tuple[float, list[tuple[int, int]]]] = {}
+
+    def plan(start: int, slides: int) -> tuple[float, list[tuple[int, int]]]:
+        if (start, slides) not in best:
+            if slides == 1:
+                best[start, slides] = (fill(extent, start, size - 1), [(start, size)])
+            else:
+                options = []
+                for end in range(start + 1, size - slides + 2):
+                    rest, ranges = plan(end, slides - 1)
+                    options.append((max(fill(extent, start, end - 1), rest), [(start, end), *ranges]))
+                best[start, slides] = min(options, key=lambda option: option[0])
+        return best[start, slides]
+
+    return plan(0, min(count, size))[1]
+
+
+def split_draft(draft: Draft, extent: Extent | None) -> list[Slide]:
+    """The slides a draft becomes: one, or as few as its measured items fill, evenly, marked "(continued)"."""
+    items = draft.slide.items
+    ranges = split_evenly(extent, count_slides(extent)) if extent and len(items) > 1 else [(0, len(items))]
+    slides = []
+    for index, (first, end) in enumerate(ranges):
+        run = items[first:end]
+        notes = draft.notes_for(run) if draft.notes_for else draft.slide.notes if index == 0 else []
+        supporting = draft.slide.supporting if index == len(ranges) - 1 else []
+        slides.append(replace(draft.slide, items=run, notes=notes, supporting=supporting,
+                              continued=draft.slide.continued or index > 0))
+    return slides
+
+
+def plan_slides(view: dict[str, Any], brief: Brief) -> list[Slide]:
+    """The whole deck, in order, numbered; long groups split where the real layout says they must."""
+    drafts = draft_slides(view)
+    splitting = [draft for draft in drafts if draft.splits and len(draft.slide.items) > 1]
+    extents = dict(zip(map(id, splitting), measure_drafts(view, brief, splitting))) if splitting else {}
+    slides = [slide for draft in drafts for slide in split_draft(draft, extents.get(id(draft)))]
     for number, slide in enumerate(slides, start=1):
         slide.number = number
     return slides
