@@ -278,7 +278,6 @@ class Builder:
         self.request = request
         self.console = console
         self.dependencies = Dependencies(request.options)
-        self.written = 0
         self.failed: set[Path] = set()
         self.conflicts = 0
         self.report = OrderedReport(console, [])
@@ -400,7 +399,6 @@ class Builder:
             # A copy offered beside an edited file is out of date once the output itself is replaced.
             edited_copy_path(target).unlink(missing_ok=True)
         move_into_place(result.written.temporary, target)
-        self.written += 1
         plan.wrote.append(target.name)
 
     def record(self, plan: Plan, written: Written) -> None:
@@ -452,7 +450,7 @@ class Builder:
     def report_summary(self, plans: list[Plan]) -> int:
         """The last line of a build, and its exit status."""
         current = sum(1 for plan in plans if not plan.reasons)
-        parts = [f"wrote {plural(self.written, 'file')}"]
+        parts = [f"wrote {plural(sum(len(plan.wrote) for plan in plans), 'file')}"]
         if current:
             parts.append(f"{plural(current, 'brief')} up to date")
         if self.failed:
