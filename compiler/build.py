@@ -330,7 +330,7 @@ class Builder:
             nonlocal done
             done += 1
             plan = by_path[task.brief.path]
-            self.commit(plan, result)
+            self.commit(plan, task, result)
             self.console.progress(done, len(tasks), f"{plan.path.stem}/{task.output.name}")
             plan.tasks_left -= 1
             if not plan.tasks_left:
@@ -376,23 +376,24 @@ class Builder:
             plan.depends[output.name] = self.dependencies.of_output(
                 plan.path, recorded_source(plan.path, source), plan.manifest, output.format)
 
-    def fail(self, plan: Plan, problems: list[Problem]) -> None:
+    def fail(self, plan: Plan, problems: list[Problem], rank: int = 0) -> None:
         self.failed.add(plan.path)
         for problem in problems:
-            self.report.problem(plan.path, problem)
+            self.report.problem(plan.path, problem, rank=rank)
 
-    def commit(self, plan: Plan, result: TaskResult) -> None:
+    def commit(self, plan: Plan, task: Task, result: TaskResult) -> None:
         """Move a written file into place (or beside the output, if the user edited that one)."""
+        rank = plan.outputs.index(task.output)  # report in document order, whatever finished first
         for warning in result.warnings:
-            self.report.problem(plan.path, file_problem(plan.path, warning), "warning")
+            self.report.problem(plan.path, file_problem(plan.path, warning), "warning", rank)
         if result.problems:
-            self.fail(plan, result.problems)
+            self.fail(plan, result.problems, rank)
         if result.written is None:
             return
         output = result.written.output
         if output.name in plan.edited and not self.request.overwrite_edited:
             target = edited_copy_path(output.target)
-            self.report.problem(plan.path, self.conflict(output))
+            self.report.problem(plan.path, self.conflict(output), rank=rank)
         else:
             target = output.target
             self.record(plan, result.written)

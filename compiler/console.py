@@ -69,7 +69,7 @@ class Messages:
     """What one item (a brief) has to say, held until it is printed."""
 
     lines: list[str] = field(default_factory=list)
-    problems: list[tuple[str, Problem]] = field(default_factory=list)  # (level, problem)
+    problems: list[tuple[bool, int, Problem]] = field(default_factory=list)  # (warning?, rank, problem)
 
 
 class OrderedReport:
@@ -89,8 +89,9 @@ class OrderedReport:
     def line(self, key: Hashable, text: str) -> None:
         self.pending[key].lines.append(text)
 
-    def problem(self, key: Hashable, problem: Problem, level: str = "error") -> None:
-        self.pending[key].problems.append((level, problem))
+    def problem(self, key: Hashable, problem: Problem, level: str = "error", rank: int = 0) -> None:
+        """Hold a problem; an item's problems print errors first, then by rank (e.g. document order)."""
+        self.pending[key].problems.append((level != "error", rank, problem))
 
     def finish(self, key: Hashable, closing: str | None = None) -> None:
         """Mark an item finished, with an optional last line, and print whatever is now in order."""
@@ -103,7 +104,7 @@ class OrderedReport:
         messages = self.pending.pop(key)
         for text in messages.lines:
             self.console.line(text)
-        for level, problem in sorted(messages.problems, key=lambda item: (item[0] != "error", item[1])):
-            self.console.problem(problem, level)
+        for is_warning, _, problem in sorted(messages.problems):
+            self.console.problem(problem, "warning" if is_warning else "error")
         if self.closing[key]:
             self.console.line(self.closing[key])

@@ -57,7 +57,7 @@ class Engine:
     """Counts and controls the stand-in engine's work."""
 
     written: list[str] = field(default_factory=list)  # "brief/output" for every file a writer wrote
-    fail_on: str | None = None   # output name whose writer breaks after writing half a file
+    fail_on: tuple[str, ...] = ()  # output names whose writer breaks after writing half a file
     lock: threading.Lock = field(default_factory=threading.Lock)
     delay: float = 0.0
 
@@ -78,7 +78,7 @@ def make_writer(engine: Engine, suffix: str) -> types.ModuleType:
         name = f"{document.doctype.name}.{suffix}"
         with engine.lock:
             engine.written.append(f"{document.brief.name}/{name}")
-        if engine.fail_on == name:
+        if name in engine.fail_on:
             target.write_bytes(b"half a fi")
             raise RuntimeError("disk on fire")
         if suffix == "docx":
