@@ -49,5 +49,10 @@ def render_paragraphs(text: str) -> list[Markup]:
 
 
 def plain_text(text: str) -> str:
-    """The words of a field without its markup, for metadata and length estimates."""
-    return render_inline(text).striptags()
+    """The words of a field without its markup, for notes, metadata and length estimates.
+
+    Text already rendered (Markup) is only stripped of its tags: parsed again, its tags would be
+    escaped as literal text and come back as "<em>" in the words.
+    """
+    rendered = text if isinstance(text, Markup) else render_inline(text)
+    return rendered.striptags()

@@ -41,6 +41,7 @@ TIMELINE_ROW = 5  # events per row of the drawn timeline
 SLIDE_FIGURES = 8  # two rows of four
 MEASURE_PAGE_SLIDES = 12  # the page the planner measures on is this many slides tall
 PX_PER_MM = 96 / 25.4
+FIT_SLACK = 2.0  # CSS px kept free at a slide's foot, against rounding between two layouts
 
 
 class RenderError(Exception):
@@ -426,7 +427,8 @@ def run_height(extent: Extent, first: int, last: int) -> float:
 
 def fill(extent: Extent, first: int, last: int) -> float:
     """How full items first..last make their slide (1.0: exactly full)."""
-    return run_height(extent, first, last) / (extent.room_first if first == 0 else extent.room)
+    room = extent.room_first if first == 0 else extent.room
+    return run_height(extent, first, last) / max(room - FIT_SLACK, 1.0)
 
 
 def count_slides(extent: Extent) -> int:
@@ -461,7 +463,12 @@ def split_evenly(extent: Extent, count: int) -> list[tuple[int, int]]:
 def split_draft(draft: Draft, extent: Extent | None) -> list[Slide]:
     """The slides a draft becomes: one, or as few as its measured items fill, evenly, marked "(continued)"."""
     items = draft.slide.items
-    ranges = split_evenly(extent, count_slides(extent)) if extent and len(items) > 1 else [(0, len(items))]
+    if extent is None or len(items) < 2:
+        ranges = [(0, len(items))]
+    elif len(extent.tops) != len(items):  # not every item was found in the layout: one to a slide
+        ranges = [(index, index + 1) for index in range(len(items))]
+    else:
+        ranges = split_evenly(extent, count_slides(extent))
     slides = []
     for index, (first, end) in enumerate(ranges):
         run = items[first:end]

@@ -48,3 +48,9 @@ def test_a_blank_line_separates_paragraphs() -> None:
 
 def test_plain_text_drops_markup_but_keeps_the_words() -> None:
     assert plain_text("**Read** it as <b>x</b> & [this](https://e.org)") == "Read it as <b>x</b> & this"
+
+
+def test_plain_text_of_rendered_markup_is_its_words_not_its_tags() -> None:
+    assert plain_text(render_inline("argues in *Qiushi* and **more**")) == "argues in Qiushi and more"
+    assert plain_text(render_paragraphs("one *a*\n\ntwo")[0]) == "one a"
+    assert plain_text("a <em>literal</em> tag") == "a <em>literal</em> tag"
