@@ -29,6 +29,7 @@ RENDER_MEMORY_BYTES = 4 * 2**30
 """Most address space the process may hold while rendering one output (4 GiB)."""
 
 # Environment variables that override the bounds above (0: no bound).
+HTML_VARIABLE = "BRIEFING_MAX_HTML_MB"
 SECONDS_VARIABLE = "BRIEFING_RENDER_SECONDS"
 MEMORY_VARIABLE = "BRIEFING_RENDER_MEMORY_MB"
 
@@ -48,12 +49,13 @@ def read_setting(variable: str, default: float, scale: float = 1) -> float:
 
 def check_html_size(document: RenderedDocument, label: str) -> None:
     """LimitExceeded when a document's HTML is too large to lay out in reasonable time and memory."""
+    limit = read_setting(HTML_VARIABLE, MAX_HTML_BYTES, 2**20)
     size = len(document.html.encode("utf-8"))
-    if size > MAX_HTML_BYTES:
+    if 0 < limit < size:
         raise LimitExceeded(
-            f"{label}: would be {size / 2**20:.1f} MiB of HTML, more than the "
-            f"{MAX_HTML_BYTES / 2**20:g} MiB limit (a real brief makes about 50 KB); shorten the brief, "
-            "for instance goals citing fewer claims")
+            f"{label}: would be {size / 2**20:.1f} MiB of HTML, more than the {limit / 2**20:g} MiB limit "
+            f"({HTML_VARIABLE}; a real brief makes about 50 KB); shorten the brief, for instance goals "
+            "citing fewer claims")
 
 
 @contextmanager

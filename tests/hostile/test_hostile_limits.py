@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from compiler.doctypes import document_type
-from compiler.limits import (MAX_HTML_BYTES, MEMORY_VARIABLE, SECONDS_VARIABLE, LimitExceeded,
-                             check_html_size, render_bounds)
+from compiler.limits import (HTML_VARIABLE, MAX_HTML_BYTES, MEMORY_VARIABLE, SECONDS_VARIABLE,
+                             LimitExceeded, check_html_size, render_bounds)
 from compiler.writers import RenderedDocument
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -50,26 +50,28 @@ def write_amplifying_brief(folder: Path, goals: int, claims: int) -> Path:
 
 
 def test_a_brief_that_multiplies_is_stopped_before_layout(tmp_path: Path) -> None:
-    # 120 goals citing 120 claims: a 70 KB file, 6 MB of slide HTML; without the bound, gigabytes.
-    brief = write_amplifying_brief(tmp_path, 120, 120)
+    # Every goal citing every claim: 30 x 30 makes about 0.45 MiB of slide HTML from a 15 KB file (and
+    # 200 x 200 made 18 MiB and gigabytes of layout); the bound is lowered here to keep the test quick.
+    brief = write_amplifying_brief(tmp_path, 30, 30)
     done = run_guarded([sys.executable, "-m", "compiler", "build", str(brief), "--out", str(tmp_path / "out")],
-                       cwd=ROOT, bound=5 * HANG_SECONDS)
+                       cwd=ROOT, env={HTML_VARIABLE: "0.25"})
     assert done.returncode == 1
     refused = [line for line in done.stderr.splitlines() if "MiB of HTML" in line]
     assert [line.split(": would be ")[0] for line in refused] == [f"{brief}:1:1: slides.docx",
                                                                  f"{brief}:1:1: slides.pdf"]
-    assert refused[0].endswith(f"MiB of HTML, more than the 4 MiB limit (a real brief makes about "
-                               "50 KB); shorten the brief, for instance goals citing fewer claims")
+    assert refused[0].endswith(f"MiB of HTML, more than the 0.25 MiB limit ({HTML_VARIABLE}; a real brief "
+                               "makes about 50 KB); shorten the brief, for instance goals citing fewer claims")
     assert not (tmp_path / "out" / "amplified" / "slides.pdf").exists()
+    assert (tmp_path / "out" / "amplified" / "memo.pdf").exists()
 
 
 def test_html_size_bound_names_the_document() -> None:
     document = RenderedDocument(document_type("slides"), None, "x" * (MAX_HTML_BYTES + 1))
     with pytest.raises(LimitExceeded) as raised:
         check_html_size(document, "slides.pdf")
-    assert str(raised.value) == ("slides.pdf: would be 4.0 MiB of HTML, more than the 4 MiB limit (a real "
-                                 "brief makes about 50 KB); shorten the brief, for instance goals "
-                                 "citing fewer claims")
+    assert str(raised.value) == (f"slides.pdf: would be 4.0 MiB of HTML, more than the 4 MiB limit "
+                                 f"({HTML_VARIABLE}; a real brief makes about 50 KB); shorten the brief, "
+                                 "for instance goals citing fewer claims")
 
 
 def test_time_bound_stops_a_runaway_output() -> None:
