@@ -23,3 +23,6 @@ MAX_PROBLEMS = 100
 
 MAX_CLOSEST_SEARCHES = 10
 """Quotes not found that get a closest-passage search (each reads the whole source); the rest do not."""
+
+MAX_COMBINING_MARKS = 8
+"""Most combining marks on one character (Vietnamese needs 2); more are stacked over the lines above."""

@@ -15,7 +15,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
 from compiler.content.limits import (
-    MAX_BRIEF_BYTES, MAX_DEPTH, MAX_ITEMS, MAX_PROBLEMS, MAX_TEXT_CHARS,
+    MAX_BRIEF_BYTES, MAX_COMBINING_MARKS, MAX_DEPTH, MAX_ITEMS, MAX_PROBLEMS, MAX_TEXT_CHARS,
 )
 from compiler.content.model import find_location
 from compiler.diagnostics import Problem, shorten
@@ -28,6 +28,9 @@ XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 BIDI_REFUSED = ("contains the bidirectional control character U+{:04X}, which makes the printed text "
                 "read differently from the brief; remove it")
+# A run of combining marks longer than any script needs ("Zalgo"): drawn stacked over the lines above.
+COMBINING_RUN = re.compile("[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
+                           "\ufe20-\ufe2f]{%d,}" % (MAX_COMBINING_MARKS + 1))
 SCALAR_TAGS = {
     "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp",
@@ -380,4 +383,9 @@ class Builder:
             self.report.at_mark(node.start_mark, path, describe_character(char))
         for char in sorted(set(BIDI_CONTROLS.findall(text))):
             self.report.at_mark(node.start_mark, path, BIDI_REFUSED.format(ord(char)))
+        longest = max((len(run) for run in COMBINING_RUN.findall(text)), default=0)
+        if longest:
+            self.report.at_mark(node.start_mark, path, f"a character carries {longest} combining marks, "
+                                f"more than the limit of {MAX_COMBINING_MARKS} (they would be drawn over the "
+                                "lines above); remove the extra marks")
         return text

@@ -68,6 +68,11 @@ REFUSED: dict[str, list[str]] = {
         "makes the printed text read differently from the brief; remove it"
         for code in ("202C", "202E", "2066", "2069")
     ],
+    # Marks stacked on one letter rise over the lines above and hide them.
+    "combining-stack": [
+        "{file}:18:11: claims[0].text: a character carries 40 combining marks, more than the limit of 8 "
+        "(they would be drawn over the lines above); remove the extra marks",
+    ],
     "source-parent": [
         "{file}:7:9: source.text: source text ../../../../../../../etc/passwd " + OUTSIDE,
     ],
