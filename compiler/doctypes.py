@@ -29,7 +29,7 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
                  overflow_hint="shorten the text on that slide (long groups of claims, figures and "
                  "takeaways are split over slides, but each single item must fit one slide)"),
     DocumentType("factsheet", "factsheet", "factsheet.html.j2", "factsheet.css", "{paper} portrait",
-                 1, 1, over_budget_fails=True, max_figures=6,
+                 1, 1, over_budget_fails=True, max_figures=8,
                  overflow_hint="shorten the bottom line or claims, or remove figures/timeline entries"),
 )
 

@@ -169,7 +169,7 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
 
 
 def describe_dropped(view: dict[str, Any]) -> list[str]:
-    """Warnings for content a document type leaves out by its declaration (e.g. figures beyond six)."""
+    """Warnings for content a document type leaves out by its declaration (e.g. figures beyond eight)."""
     shown, total = len(view["figures_shown"]), len(view["figures"])
     if shown == total:
         return []
