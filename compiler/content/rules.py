@@ -55,6 +55,8 @@ def date_problem(value: str) -> str | None:
     if not match:
         return None  # the schema's pattern reports it
     year, month, day = (int(part) if part else None for part in match.groups())
+    if year == 0:
+        return f"'{value}' is not a real date: there is no year 0; {DATE_FORMS}"
     if month is not None and not 1 <= month <= 12:
         return f"'{value}' is not a real date: there is no month {month}; {DATE_FORMS}"
     if day is not None:

@@ -73,6 +73,13 @@ REFUSED: dict[str, list[str]] = {
         "{file}:18:11: claims[0].text: a character carries 40 combining marks, more than the limit of 8 "
         "(they would be drawn over the lines above); remove the extra marks",
     ],
+    # Year 0 passes a date pattern but no calendar: it must be refused here, not fail every output later.
+    "date-year-zero": [
+        "{file}:6:9: source.date: '0000-01-01' is not a real date: there is no year 0; write YYYY, "
+        "YYYY-MM or YYYY-MM-DD",
+        "{file}:20:11: timeline[0].date: '0000' is not a real date: there is no year 0; write YYYY, "
+        "YYYY-MM or YYYY-MM-DD",
+    ],
     "source-parent": [
         "{file}:7:9: source.text: source text ../../../../../../../etc/passwd " + OUTSIDE,
     ],
