@@ -178,6 +178,20 @@ def test_speaker_notes_are_hidden_in_the_pdf(sco: dict[str, BuiltPdf]) -> None:
     assert "Analyst’s note" not in sco["slides"].text and "Claim 1 (fact)" not in sco["slides"].text
 
 
+# Letter-spaced labels ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("document, labels", [
+    ("memo", ["BOTTOM LINE", "BRIEFING MEMO"]),
+    ("slides", ["BOTTOM LINE", "FACTS: CHECKABLE STATEMENTS OF FACT", "GOAL THE ARTICLE SETS"]),
+    ("factsheet", ["BOTTOM LINE", "KEY FIGURES", "CLAIMS AT A GLANCE", "FACTSHEET"]),
+])
+def test_spaced_capital_labels_extract_as_whole_words(sco: dict[str, BuiltPdf], document: str,
+                                                       labels: list[str]) -> None:
+    lines = sco[document].text.splitlines()
+    for label in labels:
+        assert label in lines, label
+
+
 # The factsheet -------------------------------------------------------------------------------------
 
 def test_factsheet_is_one_page(sco: dict[str, BuiltPdf], large: dict[str, BuiltPdf]) -> None:
