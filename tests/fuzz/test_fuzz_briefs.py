@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from compiler.content import check_brief, load_brief
 from compiler.diagnostics import BriefError
-from compiler.doctypes import document_type
+from compiler.doctypes import DOCUMENT_TYPES, document_type
 from compiler.fonts import covered_characters
 from compiler.render import render_html
 from compiler.writers import BuildOptions, writer
@@ -34,7 +34,7 @@ settings.register_profile("long", max_examples=3000, derandomize=False, deadline
 PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "fuzz"))
 # The fixed run's share per test: most examples go to the check, a few to loading, fewer to building.
 SCALE = PROFILE.max_examples / 150
-LOAD_EXAMPLES, BUILD_EXAMPLES = max(1, round(40 * SCALE)), max(1, round(4 * SCALE))
+LOAD_EXAMPLES, RENDER_EXAMPLES, BUILD_EXAMPLES = (max(1, round(n * SCALE)) for n in (40, 15, 4))
 
 # Text a reader can find again in the PDF: characters the fonts cover, no markup (*, [ ]) and no hyphen
 # (a hyphen at a line break is indistinguishable from one that hyphenation added).
@@ -44,11 +44,23 @@ READABLE = st.sampled_from(sorted(
     {chr(code) for code in range(0x20, 0x0500) if unicodedata.category(chr(code)) in READABLE_CATEGORIES}
     .union("<>{}%#&\"'/\\|=+~^`“”‘’€¶§°中文字")
     .intersection(chr(code) for code in covered_characters()) - UNREADABLE))
+# Text check accepts and the fonts cover, that stresses the rest: markup and template characters,
+# combining marks, invisible characters, any covered script (CJK, Greek, math, symbols).
+COVERED = st.sampled_from(sorted(
+    chr(code) for code in covered_characters()
+    if unicodedata.category(chr(code)) not in ("Cc", "Cs", "Co", "Cn", "Zl", "Zp")
+    and not 0x202A <= code <= 0x202E and not 0x2066 <= code <= 0x2069))
+TRICKY = st.one_of(READABLE, st.sampled_from("*_[]()<>{}%#&!:\\`~|\u0301\u00ad\u200b\u00a0"), COVERED)
 # Anything at all, control characters and markup included: for the check, never for the build.
 ANY_CHAR = st.characters(codec="utf-8") | st.sampled_from("*_[]()<>{}%#&!:\t\n\u202e\u0301\ufeff")
 
 ids = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,6})?", fullmatch=True)
-dates = st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2100, 12, 31))
+dates = st.dates()  # years 1 to 9999
+# Every form a date may take, and the edges: year 0, month 13, day 31 of a short month.
+any_dates = st.one_of(dates, st.integers(0, 9999).map("{:04d}".format),
+                      st.tuples(st.integers(0, 9999), st.integers(0, 13)).map("{0[0]:04d}-{0[1]:02d}".format),
+                      st.tuples(st.integers(0, 9999), st.integers(1, 12), st.integers(28, 32))
+                      .map("{0[0]:04d}-{0[1]:02d}-{0[2]:02d}".format))
 
 
 def words(alphabet: st.SearchStrategy[str], max_words: int = 8) -> st.SearchStrategy[str]:
@@ -58,7 +70,8 @@ def words(alphabet: st.SearchStrategy[str], max_words: int = 8) -> st.SearchStra
 
 
 @st.composite
-def briefs(draw: st.DrawFn, alphabet: st.SearchStrategy[str] = READABLE) -> dict[str, Any]:
+def briefs(draw: st.DrawFn, alphabet: st.SearchStrategy[str] = READABLE,
+           dates: st.SearchStrategy[Any] = dates) -> dict[str, Any]:
     """A valid brief (as Python data): every required key, some optional ones, consistent ids."""
     text = words(alphabet)
     claim_ids = draw(st.lists(ids, min_size=1, max_size=4, unique=True))
@@ -198,6 +211,20 @@ def write_brief(folder: str, content: str | bytes) -> Path:
 def test_check_accepts_or_points_at_every_problem(content: str | bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
         assert_checks_cleanly(write_brief(folder, content))
+
+
+@settings(PROFILE, max_examples=RENDER_EXAMPLES)
+@given(data=briefs(TRICKY, any_dates))
+def test_accepted_briefs_render_or_are_refused_with_a_location(data: dict[str, Any]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        brief, _ = check_brief(write_brief(folder, dump(data)))
+        if brief is None:
+            return
+        for doctype in DOCUMENT_TYPES:
+            try:
+                render_html(brief, doctype, BuildOptions())
+            except BriefError as error:  # a character the fonts cannot draw: refused, with its field
+                assert all(problem.line >= 1 and problem.path for problem in error.problems)
 
 
 @settings(PROFILE, max_examples=LOAD_EXAMPLES)
