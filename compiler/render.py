@@ -253,8 +253,8 @@ def claim_group_title(group: dict[str, Any]) -> str:
     count = len(group["claims"])
     titles = {
         "fact": f"The article rests on {count} checkable {'fact' if count == 1 else 'facts'}",
-        "assessment": f"{count} {'claim is' if count == 1 else 'claims are'} the author’s judgement, "
-                      "not fact",
+        "assessment": "The author offers " + ("1 judgement, not a fact" if count == 1
+                                              else f"{count} judgements, not facts"),
         "proposal": f"The article proposes {count} {'course' if count == 1 else 'courses'} of action",
     }
     return titles[group["kind"]]
