@@ -13,15 +13,15 @@ from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.shared import Inches
-from docx.styles.style import BaseStyle
+from docx.styles.style import BaseStyle, StyleFactory
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from compiler.render import resolve_page_size, resolve_paper
 from compiler.writers import BuildOptions, RenderedDocument, WriteResult
 from compiler.writers.docx_ooxml import (
-    abstract_num_id, add_abstract_list, add_restarting_num, add_spacer, append_field, append_hyperlink,
-    end_section, find_style, repeat_header_row, set_paragraph_numbering, style_numbering,
+    StyleIndex, abstract_num_id, add_abstract_list, add_restarting_num, add_spacer, append_field,
+    append_hyperlink, end_section, repeat_header_row, set_paragraph_numbering, style_numbering,
 )
 from compiler.writers.docx_package import (
     Metadata, add_missing_styles, build_time, open_reference, page_size_mm,
@@ -103,8 +103,14 @@ class TreeWriter:
 
     def __init__(self, word: Document) -> None:
         self.word = word
+        self.styles = StyleIndex(word.styles.element)
         self.warnings: list[str] = []
         self.checked_styles: dict[tuple[str, WD_STYLE_TYPE], BaseStyle | None] = {}
+        self.character_styles: dict[str, BaseStyle | None] = {}
+        # Word leaves a paragraph, run or table in its type's default style without naming it, as
+        # python-docx does; looked up once here (python-docx scans every style on each assignment).
+        self.defaults = {kind: word.styles.default(kind) for kind in
+                         (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE)}
         self.bullet_lists: dict[str, tuple[int, int]] = {}
 
     # Metadata, styles, header and footer
@@ -128,7 +134,7 @@ class TreeWriter:
         )
 
     def prepare_styles(self) -> None:
-        for name in add_missing_styles(self.word, STYLES):
+        for name in add_missing_styles(self.styles, STYLES):
             self.warnings.append(f"style {name!r} is in neither reference document")
 
     def write_header_footer(self, metadata: Metadata) -> None:
@@ -139,19 +145,19 @@ class TreeWriter:
         header_lines = [(metadata.classification, "Classification"), (metadata.title, "Header")]
         self.fill_story(section.header, [line for line in header_lines if line[0]])
         page_line = section.footer.paragraphs[0]
-        page_line.style = self.paragraph_style("Footer")
+        self.set_style(page_line._p, self.paragraph_style("Footer"), WD_STYLE_TYPE.PARAGRAPH)
         page_line.add_run("Page ")
         append_field(page_line, "PAGE", "1")
         page_line.add_run(" of ")
         append_field(page_line, "NUMPAGES", "1")
         if metadata.classification:
-            section.footer.add_paragraph(metadata.classification, self.paragraph_style("Classification"))
+            self.add_paragraph(section.footer, "Classification").add_run(metadata.classification)
 
     def fill_story(self, story, lines: list[tuple[str, str]]) -> None:
         first = story.paragraphs[0]
         for index, (text, style) in enumerate(lines):
             paragraph = first if index == 0 else story.add_paragraph()
-            paragraph.style = self.paragraph_style(style)
+            self.set_style(paragraph._p, self.paragraph_style(style), WD_STYLE_TYPE.PARAGRAPH)
             paragraph.add_run(text)
 
     # Blocks
@@ -296,9 +302,8 @@ class TreeWriter:
         references) gets a list definition of its own; a `data-style` without numbering gets none.
         """
         numbering = self.word.part.numbering_part.element
-        styles = self.word.styles.element
         paragraph_style = self.paragraph_style(style)
-        applied = style_numbering(styles, paragraph_style.element if paragraph_style else None)
+        applied = style_numbering(self.styles, paragraph_style.element if paragraph_style else None)
         if applied is not None:
             num_id, level = applied
             abstract = abstract_num_id(numbering, num_id)
@@ -340,10 +345,10 @@ class TreeWriter:
         there could end a page alone; the empty paragraph between them (1 pt high) prevents that.
         """
         table = story.add_table(rows=rows, cols=columns)
-        table.style = self.table_style(style)
+        self.set_style(table._tbl, self.table_style(style), WD_STYLE_TYPE.TABLE)
         set_table_look(table, header=header)
         if story is self.word:
-            add_spacer(self.word.add_paragraph(style=self.paragraph_style("Normal")))
+            add_spacer(self.add_paragraph(self.word, "Normal"))
         return table
 
     def text_width(self) -> int:
@@ -375,7 +380,7 @@ class TreeWriter:
         segments = collapse_whitespace(self.segments(nodes, owner, Segment("")))
         if not segments:
             return None
-        paragraph = story.add_paragraph(style=self.paragraph_style(style))
+        paragraph = self.add_paragraph(story, style)
         self.write_segments(paragraph, segments)
         return paragraph
 
@@ -420,11 +425,27 @@ class TreeWriter:
                 run.italic = True
             style = segment.character_style or (self.character_style("Hyperlink") if segment.href else None)
             if style is not None:
-                run.style = style
+                self.set_style(run._r, style, WD_STYLE_TYPE.CHARACTER)
             if link is not None:
                 link.append(run._r)
 
     # Styles and text
+
+    def add_paragraph(self, story, style: str) -> Paragraph:
+        """An empty paragraph at the end of `story` in the paragraph style called `style`."""
+        paragraph = story.add_paragraph()
+        found = self.paragraph_style(style)
+        if found is not None:
+            self.set_style(paragraph._p, found, WD_STYLE_TYPE.PARAGRAPH)
+        return paragraph
+
+    def set_style(self, element, style: BaseStyle | None, kind: WD_STYLE_TYPE) -> None:
+        """Put `style` on a w:p, w:r or w:tbl by id; the default style of its kind is left unnamed."""
+        style_id = None if style is None or style == self.defaults[kind] else style.style_id
+        if kind == WD_STYLE_TYPE.TABLE:
+            element.tblStyle_val = style_id
+        else:
+            element.style = style_id
 
     def paragraph_style(self, name: str) -> BaseStyle | None:
         return self.checked_style(name, WD_STYLE_TYPE.PARAGRAPH, fallback="Body Text")
@@ -434,12 +455,21 @@ class TreeWriter:
 
     def character_style(self, name: str) -> BaseStyle | None:
         """A character style by name, or the character twin a paragraph style links to."""
-        style = find_style(self.word.styles.element, name)
+        if name not in self.character_styles:
+            self.character_styles[name] = self.find_character_style(name)
+        return self.character_styles[name]
+
+    def find_character_style(self, name: str) -> BaseStyle | None:
+        style = self.styles.find(name)
         if style is not None and style.get(qn("w:type")) == "paragraph":
             link = style.find(qn("w:link"))
-            linked = self.word.styles.get_by_id(link.get(qn("w:val")), WD_STYLE_TYPE.CHARACTER) \
-                if link is not None else None
-            return linked if linked is not None and linked.type == WD_STYLE_TYPE.CHARACTER else None
+            if link is None:
+                return None
+            # As python-docx's get_by_id: a link to no character style means the default one.
+            linked = self.styles.find_id(link.get(qn("w:val")))
+            if linked is None or linked.get(qn("w:type")) != "character":
+                return self.defaults[WD_STYLE_TYPE.CHARACTER]
+            return StyleFactory(linked)
         return self.checked_style(name, WD_STYLE_TYPE.CHARACTER, fallback=None)
 
     def checked_style(self, name: str, kind: WD_STYLE_TYPE, fallback: str | None) -> BaseStyle | None:
@@ -447,14 +477,21 @@ class TreeWriter:
         lacks it; else the `fallback` style, with a warning."""
         key = (name, kind)
         if key not in self.checked_styles:
-            add_missing_styles(self.word, [name])
-            found = find_style(self.word.styles.element, name)
+            add_missing_styles(self.styles, [name])
+            found = self.styles.find(name)
             if found is not None and found.get(qn("w:type")) == kind_name(kind):
-                self.checked_styles[key] = self.word.styles.get_by_id(found.get(qn("w:styleId")), kind)
+                self.checked_styles[key] = self.style_by_id(found.get(qn("w:styleId")), kind)
             else:
                 self.warnings.append(f"no {kind_name(kind)} style named {name!r}; used {fallback!r}")
                 self.checked_styles[key] = self.checked_style(fallback, kind, None) if fallback else None
         return self.checked_styles[key]
+
+    def style_by_id(self, style_id: str, kind: WD_STYLE_TYPE) -> BaseStyle | None:
+        """The style with that id (the first, as python-docx finds it), else the kind's default."""
+        found = self.styles.find_id(style_id)
+        if found is None or found.get(qn("w:type")) != kind_name(kind):
+            return self.defaults[kind]
+        return StyleFactory(found)
 
     def clean(self, text: str, owner, where: str | None = None) -> str:
         """`text` without the characters XML cannot hold, with a warning naming where each was:

@@ -58,66 +58,88 @@ def result_text(placeholder: str) -> OxmlElement:
     return text
 
 
-def find_style(styles, name: str):
-    """The w:style in a w:styles element whose name is `name`, matching Word's lower-case built-ins."""
-    wanted = name.lower()
-    for style in styles.findall(qn("w:style")):
-        found = style.find(qn("w:name"))
-        if found is not None and found.get(qn("w:val"), "").lower() == wanted:
-            return style
-    return None
+class StyleIndex:
+    """The w:style elements of one w:styles part by Word name (any case) and by id, read once.
+
+    Word's names are matched in lower case, as Word matches its built-ins. The first style with a
+    name or id wins, as a search through the part would find. `copy_style` keeps the index current.
+    """
+
+    def __init__(self, styles) -> None:
+        self.styles = styles
+        self.by_name: dict[str, object] = {}
+        self.by_id: dict[str, object] = {}
+        for style in styles.iterchildren(qn("w:style")):
+            self.remember(style)
+
+    def remember(self, style) -> None:
+        name = style.find(qn("w:name"))
+        if name is not None:
+            self.by_name.setdefault(name.get(qn("w:val"), "").lower(), style)
+        self.by_id.setdefault(style.get(qn("w:styleId")), style)
+
+    def find(self, name: str):
+        """The w:style called `name`, or None."""
+        return self.by_name.get(name.lower())
+
+    def find_id(self, style_id: str | None):
+        """The w:style whose id is `style_id`, or None."""
+        return self.by_id.get(style_id)
+
+    def append(self, style) -> None:
+        self.styles.append(style)
+        self.remember(style)
 
 
-def copy_style(target_styles, source_styles, name: str) -> bool:
-    """Copy style `name` (and the styles it is based on or linked to) into `target_styles`.
+def copy_style(target: StyleIndex, source: StyleIndex, name: str) -> bool:
+    """Copy style `name` (and the styles it is based on or linked to) into `target`.
 
     Numbering is dropped from a copied style: its numIds mean nothing in another document, and the
-    list writer gives a style without numbering its own. Returns False when `source_styles` lacks it.
+    list writer gives a style without numbering its own. Returns False when `source` lacks it.
     """
-    style = find_style(source_styles, name)
+    style = source.find(name)
     if style is None:
         return False
-    if find_style(target_styles, name) is not None:
+    if target.find(name) is not None:
         return True
     copied = copy.deepcopy(style)
     for numbering in copied.findall(f"{qn('w:pPr')}/{qn('w:numPr')}"):
         numbering.getparent().remove(numbering)
     copied.attrib.pop(qn("w:default"), None)
-    make_style_id_unique(target_styles, copied)
-    target_styles.append(copied)
+    make_style_id_unique(target, copied)
+    target.append(copied)
     for relation in ("w:basedOn", "w:link", "w:next"):
         related = style.find(qn(relation))
         if related is not None:
-            copy_related_style(target_styles, source_styles, related.get(qn("w:val")), copied, relation)
+            copy_related_style(target, source, related.get(qn("w:val")), copied, relation)
     return True
 
 
-def copy_related_style(target_styles, source_styles, style_id: str, copied, relation: str) -> None:
+def copy_related_style(target: StyleIndex, source: StyleIndex, style_id: str, copied, relation: str) -> None:
     """Bring along the style `copied` points at, re-pointing it at the target's own copy of it."""
-    source = source_styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style_id}']")
+    related = source.find_id(style_id)
     pointer = copied.find(qn(relation))
-    if source is None:
+    if related is None:
         copied.remove(pointer)
         return
-    name = source.find(qn("w:name")).get(qn("w:val"))
-    if not copy_style(target_styles, source_styles, name):
+    name = related.find(qn("w:name")).get(qn("w:val"))
+    if not copy_style(target, source, name):
         copied.remove(pointer)
         return
-    pointer.set(qn("w:val"), find_style(target_styles, name).get(qn("w:styleId")))
+    pointer.set(qn("w:val"), target.find(name).get(qn("w:styleId")))
 
 
-def make_style_id_unique(styles, style) -> None:
+def make_style_id_unique(target: StyleIndex, style) -> None:
     """Rename a copied style's id if the target already uses it for a differently named style."""
     style_id = style.get(qn("w:styleId"))
-    taken = {existing.get(qn("w:styleId")) for existing in styles.findall(qn("w:style"))}
     candidate, counter = style_id, 1
-    while candidate in taken:
+    while candidate in target.by_id:
         counter += 1
         candidate = f"{style_id}{counter}"
     style.set(qn("w:styleId"), candidate)
 
 
-def style_numbering(styles, style) -> tuple[int, int] | None:
+def style_numbering(styles: StyleIndex, style) -> tuple[int, int] | None:
     """(numId, ilvl) a paragraph style applies, following its basedOn chain; None if it has none."""
     while style is not None:
         numbering = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
@@ -128,7 +150,7 @@ def style_numbering(styles, style) -> tuple[int, int] | None:
         based_on = style.find(qn("w:basedOn"))
         if based_on is None:
             return None
-        style = styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='{based_on.get(qn('w:val'))}']")
+        style = styles.find_id(based_on.get(qn("w:val")))
     return None
 
 

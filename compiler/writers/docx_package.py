@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Mm
 
 from compiler.reproducible import utc_datetime
-from compiler.writers.docx_ooxml import copy_style, find_style
+from compiler.writers.docx_ooxml import StyleIndex, copy_style
 
 REFERENCE_DOCX = Path(__file__).resolve().parent.parent.parent / "templates" / "reference.docx"
 
@@ -59,18 +59,19 @@ def drop_header_footer_references(document: Document) -> None:
     document.settings.odd_and_even_pages_header_footer = False
 
 
-def add_missing_styles(document: Document, names: list[str]) -> list[str]:
+def add_missing_styles(styles: StyleIndex, names: list[str]) -> list[str]:
     """Copy the styles a user's reference lacks from ours; returns the names it could not find anywhere."""
-    missing = [name for name in names if find_style(document.styles.element, name) is None]
+    missing = [name for name in names if styles.find(name) is None]
     if not missing:
         return []
     ours = ours_styles()
-    return [name for name in missing if not copy_style(document.styles.element, ours, name)]
+    return [name for name in missing if not copy_style(styles, ours, name)]
 
 
 @lru_cache(maxsize=1)
-def ours_styles():
-    return docx.Document(str(REFERENCE_DOCX)).styles.element
+def ours_styles() -> StyleIndex:
+    """Our reference document's styles (read once per process; only ever copied from)."""
+    return StyleIndex(docx.Document(str(REFERENCE_DOCX)).styles.element)
 
 
 def page_size_mm(page_size: str) -> tuple[float, float]:
