@@ -353,7 +353,8 @@ def measure_drafts(view: dict[str, Any], brief: Brief, drafts: list[Draft]) -> l
     slide and nothing is guessed from character counts; then its first item alone under the first
     slide's title, which may be a line shorter.
     """
-    from compiler.writers.pdf import lay_out  # the PDF writer imports this module
+    from compiler.limits import check_html_size  # both import this module
+    from compiler.writers.pdf import lay_out
 
     width, height = slide_size_mm(view["page_size"])
     numbered = []
@@ -364,7 +365,9 @@ def measure_drafts(view: dict[str, Any], brief: Brief, drafts: list[Draft]) -> l
     tall = dict(view, slides=numbered, measuring=True,
                 page_size=f"{width}mm {height * MEASURE_PAGE_SLIDES}mm")
     html = create_environment().get_template(view["doctype"].template).render(tall)
-    layout = lay_out(RenderedDocument(doctype=view["doctype"], brief=brief, html=html))
+    measuring = RenderedDocument(doctype=view["doctype"], brief=brief, html=html)
+    check_html_size(measuring, view["doctype"].name)  # the same bound as the deck itself, before layout
+    layout = lay_out(measuring)
     extents = read_extents(layout, len(numbered), (MEASURE_PAGE_SLIDES - 1) * height * PX_PER_MM)
     return [replace(whole, room_first=first.room) for whole, first in zip(extents[::2], extents[1::2])]
 
