@@ -50,16 +50,16 @@ def write_amplifying_brief(folder: Path, goals: int, claims: int) -> Path:
 
 
 def test_a_brief_that_multiplies_is_stopped_before_layout(tmp_path: Path) -> None:
-    # Every goal citing every claim: 30 x 30 makes about 0.45 MiB of slide HTML from a 15 KB file (and
-    # 200 x 200 made 18 MiB and gigabytes of layout); the bound is lowered here to keep the test quick.
-    brief = write_amplifying_brief(tmp_path, 30, 30)
+    # Every goal citing every claim: 20 x 20 makes 0.15 MiB of slide HTML from a 7 KB file (and 200 x 200
+    # made 18 MiB and gigabytes of layout); the bound is lowered to 0.1 MiB here to keep the test quick.
+    brief = write_amplifying_brief(tmp_path, 20, 20)
     done = run_guarded([sys.executable, "-m", "compiler", "build", str(brief), "--out", str(tmp_path / "out")],
-                       cwd=ROOT, env={HTML_VARIABLE: "0.25"})
+                       cwd=ROOT, env={HTML_VARIABLE: "0.1"})
     assert done.returncode == 1
     refused = [line for line in done.stderr.splitlines() if "MiB of HTML" in line]
     assert [line.split(": would be ")[0] for line in refused] == [f"{brief}:1:1: slides.docx",
                                                                  f"{brief}:1:1: slides.pdf"]
-    assert refused[0].endswith(f"MiB of HTML, more than the 0.25 MiB limit ({HTML_VARIABLE}; a real brief "
+    assert refused[0].endswith(f"MiB of HTML, more than the 0.1 MiB limit ({HTML_VARIABLE}; a real brief "
                                "makes about 50 KB); shorten the brief, for instance goals citing fewer claims")
     assert not (tmp_path / "out" / "amplified" / "slides.pdf").exists()
     assert (tmp_path / "out" / "amplified" / "memo.pdf").exists()
