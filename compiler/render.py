@@ -444,20 +444,24 @@ def count_slides(extent: Extent) -> int:
 
 
 def split_evenly(extent: Extent, count: int) -> list[tuple[int, int]]:
-    """Item ranges [first, end) over `count` slides, the fullest slide as empty as it can be."""
+    """Item ranges [first, end) over `count` slides: the fullest slide as empty as it can be, and among
+    equally good splits the earlier slides fuller (a sparse slide reads as the end of a group, not its start)."""
     size = len(extent.tops)
-    best: dict[tuple[int, int], tuple[float, list[tuple[int, int]]]] = {}
+    best: dict[tuple[int, int], tuple[tuple[float, ...], list[tuple[int, int]]]] = {}
 
-    def plan(start: int, slides: int) -> tuple[float, list[tuple[int, int]]]:
+    def rank(fills: list[float]) -> tuple[float, ...]:
+        return (max(fills), *(-value for value in fills))
+
+    def plan(start: int, slides: int) -> tuple[tuple[float, ...], list[tuple[int, int]]]:
         if (start, slides) not in best:
             if slides == 1:
-                best[start, slides] = (fill(extent, start, size - 1), [(start, size)])
+                best[start, slides] = ((fill(extent, start, size - 1),), [(start, size)])
             else:
                 options = []
                 for end in range(start + 1, size - slides + 2):
-                    rest, ranges = plan(end, slides - 1)
-                    options.append((max(fill(extent, start, end - 1), rest), [(start, end), *ranges]))
-                best[start, slides] = min(options, key=lambda option: option[0])
+                    fills, ranges = plan(end, slides - 1)
+                    options.append(((fill(extent, start, end - 1), *fills), [(start, end), *ranges]))
+                best[start, slides] = min(options, key=lambda option: rank(list(option[0])))
         return best[start, slides]
 
     return plan(0, min(count, size))[1]

@@ -165,6 +165,14 @@ def test_slides_show_every_claim_and_continue_long_groups(sco: dict[str, BuiltPd
     assert "(continued)" in text
 
 
+def test_slides_put_several_claims_on_a_slide(sco: dict[str, BuiltPdf], sco_brief: dict) -> None:
+    # 14 claims of two to four lines, each with a quote: one slide each was the old deck's habit.
+    titles = re.findall(r"<h1>(The article rests on|The author offers|The article proposes)", sco["slides"].html)
+    assert len(sco_brief["claims"]) == 14
+    assert len(titles) <= 8
+    assert len(page_sizes_mm(sco["slides"].path)) <= 19
+
+
 def test_slides_body_text_is_at_least_24pt_on_a_13_33_inch_slide(sco: dict[str, BuiltPdf]) -> None:
     width_pt = float(sco["slides"].reader.pages[0].mediabox.width)
     smallest = 24 * width_pt / (13.333 * 72)
