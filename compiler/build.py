@@ -18,7 +18,7 @@ from compiler.manifest import (CHANGE_REASONS, Dependencies, Manifest, OutputRec
                                record_output, write_manifest)
 from compiler.outputs import (edited_copy_path, folder_lock, hash_file, move_into_place,
                               remove_temporaries, temporary_path)
-from compiler.writers import BuildOptions
+from compiler.writers import BuildOptions, RenderedDocument
 
 if TYPE_CHECKING:
     from compiler.content.model import Brief
@@ -79,15 +79,20 @@ class Plan:
 
 @dataclass(frozen=True)
 class Task:
-    """Work for one process: render one document of one brief and write it in one format.
+    """Work for one process: render one document of one brief once, and write each stale format of it.
 
-    One output per task (the HTML is rendered once per format, which is cheap) keeps two workers
-    evenly busy: a Word file takes about half the time of its PDF.
+    One document per task, not one output: rendering can take a layout of its own (the slides are
+    measured), which both formats then share. A Word file costs a tenth of its PDF, so this loses
+    little balance between workers; running the longest documents first keeps them evenly busy.
     """
 
     brief: Brief
-    output: Output
+    outputs: tuple[Output, ...]
     options: BuildOptions
+
+    @property
+    def doctype(self) -> DocumentType:
+        return self.outputs[0].doctype
 
 
 @dataclass(frozen=True)
@@ -224,17 +229,33 @@ def write_output(document: object, output: Output, options: BuildOptions) -> tup
     return written, list(getattr(result, "warnings", ()) or ())
 
 
-def run_task(task: Task) -> TaskResult:
-    """Render one document and write it in one format (runs in a worker process)."""
+def run_task(task: Task) -> list[TaskResult]:
+    """Render one document and write it in each format asked, one result per output (in a worker)."""
     from compiler.render import render_html
 
-    output = task.output
     try:
-        document = render_html(task.brief, output.doctype, task.options)
-        written, warnings = write_output(document, output, task.options)
+        document = render_html(task.brief, task.doctype, task.options)
     except Exception as error:  # reported as a problem of the brief; the other briefs still build
-        return TaskResult(problems=describe_failure(task.brief, output.name, error))
+        return [TaskResult(problems=describe_failure(task.brief, output.name, error)) for output in task.outputs]
+    return [write_result(document, output, task.options) for output in task.outputs]
+
+
+def write_result(document: RenderedDocument, output: Output, options: BuildOptions) -> TaskResult:
+    """Write one output of a rendered document: what was written, or the problems that stopped it."""
+    try:
+        written, warnings = write_output(document, output, options)
+    except Exception as error:
+        return TaskResult(problems=describe_failure(document.brief, output.name, error))
     return TaskResult(written, [f"{output.name}: {warning}" for warning in warnings])
+
+
+def longest_first(tasks: list[Task]) -> list[Task]:
+    """Tasks in the order to start them: documents with the most pages allowed first (no bound: first)."""
+    def pages(task: Task) -> float:
+        budget = task.doctype.max_pages
+        return float("inf") if budget is None else budget
+
+    return sorted(tasks, key=pages, reverse=True)
 
 
 def preload_engines(formats: Iterable[str]) -> None:
@@ -246,7 +267,7 @@ def preload_engines(formats: Iterable[str]) -> None:
         writer(format_name)
 
 
-def run_tasks(tasks: list[Task], jobs: int, on_done: Callable[[Task, TaskResult], None]) -> None:
+def run_tasks(tasks: list[Task], jobs: int, on_done: Callable[[Task, list[TaskResult]], None]) -> None:
     """Run tasks in this process (one job) or in forked workers, calling `on_done` as each finishes."""
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
@@ -255,7 +276,7 @@ def run_tasks(tasks: list[Task], jobs: int, on_done: Callable[[Task, TaskResult]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    preload_engines({task.output.format for task in tasks})
+    preload_engines({output.format for task in tasks for output in task.outputs})
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context) as pool:
         futures = {pool.submit(run_task, task): task for task in tasks}
@@ -264,8 +285,9 @@ def run_tasks(tasks: list[Task], jobs: int, on_done: Callable[[Task, TaskResult]
             try:
                 result = future.result()
             except Exception as error:  # the worker died (killed, out of memory)
-                result = TaskResult(problems=[file_problem(
-                    task.brief.path, f"{task.output.name}: worker process failed: {error}")])
+                result = [TaskResult(problems=[file_problem(
+                    task.brief.path, f"{output.name}: worker process failed: {error}")])
+                    for output in task.outputs]
             on_done(task, result)
 
 
@@ -318,7 +340,7 @@ class Builder:
     def build(self, plans: list[Plan]) -> None:
         """Load the out-of-date briefs, render their documents and commit them, reporting in brief order."""
         self.report = OrderedReport(self.console, [plan.path for plan in plans])
-        tasks = [task for plan in plans for task in self.prepare(plan)]
+        tasks = longest_first([task for plan in plans for task in self.prepare(plan)])
         by_path = {plan.path: plan for plan in plans}
         for plan in plans:
             plan.tasks_left = sum(1 for task in tasks if task.brief.path == plan.path)
@@ -326,12 +348,13 @@ class Builder:
                 self.finish(plan)
         done = 0
 
-        def on_done(task: Task, result: TaskResult) -> None:
+        def on_done(task: Task, results: list[TaskResult]) -> None:
             nonlocal done
             done += 1
             plan = by_path[task.brief.path]
-            self.commit(plan, task, result)
-            self.console.progress(done, len(tasks), f"{plan.path.stem}/{task.output.name}")
+            for output, result in zip(task.outputs, results):
+                self.commit(plan, output, result)
+            self.console.progress(done, len(tasks), f"{plan.path.stem}/{task.doctype.name}")
             plan.tasks_left -= 1
             if not plan.tasks_left:
                 self.finish(plan)
@@ -364,8 +387,9 @@ class Builder:
         if self.request.verbose:
             for output in plan.stale:
                 self.report.line(plan.path, f"{output.target}: {', '.join(plan.reasons[output.name])}")
-        # PDFs first: the longest tasks start first, so the workers finish together.
-        return [Task(brief, output, options) for output in sorted(plan.stale, key=lambda o: o.format != "pdf")]
+        stale = plan.stale
+        return [Task(brief, outputs, options) for doctype in DOCUMENT_TYPES
+                if (outputs := tuple(output for output in stale if output.doctype == doctype))]
 
     def refresh_depends(self, plan: Plan, brief: Brief) -> None:
         """Re-hash the source text the brief names now (it may differ from the one recorded)."""
@@ -381,9 +405,9 @@ class Builder:
         for problem in problems:
             self.report.problem(plan.path, problem, rank=rank)
 
-    def commit(self, plan: Plan, task: Task, result: TaskResult) -> None:
+    def commit(self, plan: Plan, output: Output, result: TaskResult) -> None:
         """Move a written file into place (or beside the output, if the user edited that one)."""
-        rank = plan.outputs.index(task.output)  # report in document order, whatever finished first
+        rank = plan.outputs.index(output)  # report in document order, whatever finished first
         for warning in result.warnings:
             self.report.problem(plan.path, file_problem(plan.path, warning), "warning", rank)
         if result.problems:
