@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -55,6 +57,10 @@ SERIF_STACK = f'"Briefing Serif", "Briefing Sans", {FALLBACKS}'
 SANS_STACK = f'"Briefing Sans", "Briefing Serif", {FALLBACKS}'
 
 
+# Part of each coverage cache key: a change to how coverage is read or stored makes old entries unused.
+COVERAGE_FORMAT = 1
+
+
 class FontsMissing(Exception):
     """A declared font file is not installed."""
 
@@ -84,14 +90,76 @@ def font_face_css() -> str:
 
 @lru_cache(maxsize=1)
 def covered_characters() -> frozenset[int]:
-    """Code points that at least one declared font has a glyph for (read once per process)."""
-    from fontTools.ttLib import TTFont
+    """Code points that at least one declared font has a glyph for (once per process).
+
+    Reading the fonts' character maps takes a fifth of a second, so each font's coverage is kept
+    in a cache file keyed by a hash of the font's content; hashing all of them takes a hundredth.
+    """
+    from compiler.outputs import hash_file
 
     check_fonts_installed()
+    cache_file = coverage_cache_file()
+    cache = read_coverage_cache(cache_file)
     covered: set[int] = set()
+    missed = False
     for path in sorted({face.path for face in FONT_FACES}):
-        covered.update(TTFont(path, lazy=True).getBestCmap())
+        key = f"{COVERAGE_FORMAT}:{hash_file(path)}"
+        if key not in cache:
+            cache[key] = code_point_ranges(read_character_map(path))
+            missed = True
+        covered.update(expand_ranges(cache[key]))
+    if missed:
+        write_coverage_cache(cache_file, cache)
     return frozenset(covered)
+
+
+def read_character_map(path: Path) -> Iterable[int]:
+    """The code points a font file maps to a glyph."""
+    from fontTools.ttLib import TTFont
+
+    return TTFont(path, lazy=True).getBestCmap().keys()
+
+
+def code_point_ranges(code_points: Iterable[int]) -> list[list[int]]:
+    """[[first, last], ...] runs of consecutive code points (a CJK font's map is a few hundred runs)."""
+    ranges: list[list[int]] = []
+    for code in sorted(code_points):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return ranges
+
+
+def expand_ranges(ranges: list[list[int]]) -> Iterator[int]:
+    for first, last in ranges:
+        yield from range(first, last + 1)
+
+
+def coverage_cache_file() -> Path:
+    """Where font coverage is cached: the user's cache folder (XDG), shared by every checkout."""
+    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(root) / "briefing" / "font-coverage.json"
+
+
+def read_coverage_cache(path: Path) -> dict[str, list[list[int]]]:
+    """The cached coverage by font key; empty when the file is missing or unreadable (then re-read)."""
+    try:
+        cache = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return cache if isinstance(cache, dict) else {}
+
+
+def write_coverage_cache(path: Path, cache: dict[str, list[list[int]]]) -> None:
+    """Save the coverage cache atomically; a folder we cannot write to only costs the next run time."""
+    from compiler.outputs import write_atomic
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(cache, sort_keys=True).encode("utf-8"))
+    except OSError:
+        pass
 
 
 def iter_text_fields(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
