@@ -299,11 +299,12 @@ def draft_goal_slides(view: dict[str, Any]) -> list[Draft]:
 
 
 def draft_figure_slides(view: dict[str, Any]) -> list[Draft]:
-    """The key figures, up to eight to a slide (four to a row), numbers large."""
+    """The key figures, up to eight to a slide (three to a row; four for seven or eight), numbers large."""
     figures = view["figures"]
     notes = [f"{plain_text(str(f['value']))}: {plain_text(f['label'])}" for f in figures]
     title = "The numbers the article puts forward"
-    return [Draft(Slide("figures", title, run, notes if index == 0 else [], continued=index > 0), splits=False)
+    return [Draft(Slide("figures", title, run, notes if index == 0 else [], continued=index > 0),
+                  splits=False)
             for index, run in enumerate(balance(figures, SLIDE_FIGURES) if figures else [])]
 
 
@@ -444,8 +445,11 @@ def count_slides(extent: Extent) -> int:
 
 
 def split_evenly(extent: Extent, count: int) -> list[tuple[int, int]]:
-    """Item ranges [first, end) over `count` slides: the fullest slide as empty as it can be, and among
-    equally good splits the earlier slides fuller (a sparse slide reads as the end of a group, not its start)."""
+    """Item ranges [first, end) over `count` slides, the fullest slide as empty as it can be.
+
+    Among equally good splits the earlier slides are the fuller: a sparse slide reads as the end of a
+    group, not its start.
+    """
     size = len(extent.tops)
     best: dict[tuple[int, int], tuple[tuple[float, ...], list[tuple[int, int]]]] = {}
 
