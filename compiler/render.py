@@ -19,6 +19,7 @@ from compiler.diagnostics import BriefError
 from compiler.doctypes import DocumentType
 from compiler.fonts import check_coverage, font_face_css
 from compiler.markup import PARAGRAPH_BREAK, plain_text, render_inline, render_paragraphs
+from compiler.reproducible import document_date
 from compiler.writers import BuildOptions, RenderedDocument
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -160,6 +161,7 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
         "quotes_checked": brief.quotes_checked,
         "kind_labels": KIND_LABELS,
         "keywords": describe_keywords(data, claims),
+        "document_date": document_date(data["brief"]["date"], options.source_date_epoch),
     }
     view["measuring"] = False
     view["warnings"] = describe_dropped(view)

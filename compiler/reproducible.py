@@ -1,7 +1,8 @@
 """Byte-identical outputs: nothing in a Word file depends on when, or in which time zone, it was built.
 
+One rule for every format's dates: SOURCE_DATE_EPOCH when set, else midnight UTC of the brief's date.
 PDFs need no pass of their own: WeasyPrint writes no /ID unless asked and takes its dates from the
-HTML's `dcterms.created`/`modified` (the brief's date).
+HTML's `dcterms.created`/`modified`, which carry `document_date`.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ def utc_datetime(epoch: int) -> dt.datetime:
 def w3c_date(epoch: int) -> str:
     """`2026-11-27T00:00:00Z`: the W3C date form Word's core.xml takes."""
     return utc_datetime(epoch).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def document_date(brief_date: object, epoch: int | None) -> str:
+    """The date a document says it was made, for the HTML's dcterms tags: the build's epoch when it has
+    one (the build always does), else the brief's own date as written."""
+    return w3c_date(epoch) if epoch is not None else str(brief_date or "")
 
 
 def normalise_docx_bytes(data: bytes, epoch: int) -> bytes:

@@ -11,9 +11,12 @@ import subprocess
 import sys
 import time
 import zipfile
+from datetime import timezone
 from pathlib import Path
 
+import docx
 import pytest
+from pypdf import PdfReader
 
 from buildkit import OUTPUTS, snapshot
 from compiler.manifest import read_manifest
@@ -68,6 +71,29 @@ def test_a_rebuild_with_nothing_changed_writes_nothing_and_loads_no_engine(two_b
     assert noop.stdout.splitlines() == ["wrote 0 files; 1 brief up to date"]
     assert noop.stderr.splitlines() == ["heavy imports: none"]
     assert snapshot(folder) == before
+
+
+def document_dates(folder: Path) -> dict[str, str]:
+    """The creation date each output says, in UTC: PDF info and Word core properties."""
+    dates = {}
+    for name in OUTPUTS:
+        if name.endswith(".pdf"):
+            created = PdfReader(folder / name).metadata.creation_date
+        else:
+            created = docx.Document(str(folder / name)).core_properties.created
+        dates[name] = created.astimezone(timezone.utc).isoformat()
+    return dates
+
+
+def test_pdf_and_word_files_carry_the_same_date_by_one_rule(two_builds: tuple[Path, Path],
+                                                             tmp_path: Path) -> None:
+    brief_date = "2026-11-27T00:00:00+00:00"
+    assert set(document_dates(two_builds[1]).values()) == {brief_date}  # no SOURCE_DATE_EPOCH
+    brief = tmp_path / "tiny.yaml"
+    brief.write_bytes(MINIMAL.read_bytes())
+    epoch = run_build(["--out", str(tmp_path / "out"), str(brief)], SOURCE_DATE_EPOCH="1700000000")
+    assert epoch.returncode == 0, epoch.stderr
+    assert set(document_dates(tmp_path / "out" / "tiny").values()) == {"2023-11-14T22:13:20+00:00"}
 
 
 def test_the_default_epoch_is_midnight_utc_of_the_brief_date() -> None:
