@@ -21,6 +21,8 @@ from compiler.outputs import (edited_copy_path, folder_lock, hash_file, move_int
 from compiler.writers import BuildOptions, RenderedDocument
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from compiler.content.model import Brief
 
 FORMATS = ("pdf", "docx")
@@ -267,21 +269,49 @@ def preload_engines(formats: Iterable[str]) -> None:
         writer(format_name)
 
 
-def run_tasks(tasks: list[Task], jobs: int, on_done: Callable[[Task, list[TaskResult]], None]) -> None:
-    """Run tasks in this process (one job) or in forked workers, calling `on_done` as each finishes."""
-    if jobs <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            on_done(task, run_task(task))
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+class Workers:
+    """Where tasks run: in this process once all are known (one job), or in forked worker processes
+    from the first task submitted, so that they render while the build is still loading briefs."""
 
-    preload_engines({output.format for task in tasks for output in task.outputs})
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context) as pool:
-        futures = {pool.submit(run_task, task): task for task in tasks}
-        for future in as_completed(futures):
-            task = futures[future]
+    def __init__(self, jobs: int, formats: Iterable[str]) -> None:
+        self.jobs = jobs
+        self.formats = set(formats)
+        self.pool: ProcessPoolExecutor | None = None
+        self.submitted: list[tuple[Task, Future | None]] = []
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, task: Task) -> None:
+        if self.jobs <= 1:
+            self.submitted.append((task, None))
+            return
+        if self.pool is None:
+            self.pool = self.start_pool()
+        self.submitted.append((task, self.pool.submit(run_task, task)))
+
+    def start_pool(self) -> ProcessPoolExecutor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        preload_engines(self.formats)
+        return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+
+    def wait(self, on_done: Callable[[Task, list[TaskResult]], None]) -> None:
+        """Call `on_done` for each task as it finishes (in this process: one after the other, in order)."""
+        if self.pool is None:
+            for task, _ in self.submitted:
+                on_done(task, run_task(task))
+            return
+        from concurrent.futures import as_completed
+
+        tasks = {future: task for task, future in self.submitted}
+        for future in as_completed(tasks):
+            task = tasks[future]
             try:
                 result = future.result()
             except Exception as error:  # the worker died (killed, out of memory)
@@ -340,12 +370,33 @@ class Builder:
     def build(self, plans: list[Plan]) -> None:
         """Load the out-of-date briefs, render their documents and commit them, reporting in brief order."""
         self.report = OrderedReport(self.console, [plan.path for plan in plans])
-        tasks = longest_first([task for plan in plans for task in self.prepare(plan)])
         by_path = {plan.path: plan for plan in plans}
+        with Workers(self.request.jobs, self.request.formats) as workers:
+            self.submit(plans, workers)
+            self.run_submitted(workers, by_path)
+
+    def submit(self, plans: list[Plan], workers: Workers) -> None:
+        """Load each out-of-date brief and hand its tasks to the workers, longest documents first.
+
+        Each brief's longest document starts as soon as the brief is loaded, so the workers render while
+        the rest load (checking a brief takes about a hundredth of rendering it); its other documents wait
+        until every brief is loaded, so the shortest documents of all run last and the workers end together.
+        """
+        waiting: list[Task] = []
         for plan in plans:
-            plan.tasks_left = sum(1 for task in tasks if task.brief.path == plan.path)
-            if not plan.tasks_left:
+            tasks = longest_first(self.prepare(plan))
+            plan.tasks_left = len(tasks)
+            if not tasks:
                 self.finish(plan)
+                continue
+            workers.submit(tasks[0])
+            waiting.extend(tasks[1:])
+        for task in longest_first(waiting):
+            workers.submit(task)
+
+    def run_submitted(self, workers: Workers, by_path: dict[Path, Plan]) -> None:
+        """Commit each task's outputs as it finishes, closing each brief after its last."""
+        tasks = len(workers.submitted)
         done = 0
 
         def on_done(task: Task, results: list[TaskResult]) -> None:
@@ -354,14 +405,14 @@ class Builder:
             plan = by_path[task.brief.path]
             for output, result in zip(task.outputs, results):
                 self.commit(plan, output, result)
-            self.console.progress(done, len(tasks), f"{plan.path.stem}/{task.doctype.name}")
+            self.console.progress(done, tasks, f"{plan.path.stem}/{task.doctype.name}")
             plan.tasks_left -= 1
             if not plan.tasks_left:
                 self.finish(plan)
 
         if tasks:
-            self.console.progress(0, len(tasks), "starting")
-        run_tasks(tasks, self.request.jobs, on_done)
+            self.console.progress(0, tasks, "starting")
+        workers.wait(on_done)
         self.console.clear_progress()
 
     def prepare(self, plan: Plan) -> list[Task]:
