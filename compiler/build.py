@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from compiler.content.model import Brief
 
-FORMATS = ("pdf", "docx")
+FORMATS = ("pdf", "docx")  # the slowest to write first
 # Errors the engines raise on purpose, with a message that already says what to do.
 EXPECTED_ERRORS = ("RenderError", "ResourceRefused", "FontsMissing")
 
@@ -72,7 +72,7 @@ class Plan:
     reasons: dict[str, list[str]] = field(default_factory=dict)  # only out-of-date outputs
     edited: set[str] = field(default_factory=set)                # output names changed on disk
     wrote: list[str] = field(default_factory=list)
-    tasks_left: int = 0
+    outputs_left: int = 0
 
     @property
     def stale(self) -> list[Output]:
@@ -81,20 +81,35 @@ class Plan:
 
 @dataclass(frozen=True)
 class Task:
-    """Work for one process: render one document of one brief once, and write each stale format of it.
+    """Work for one process: write `outputs` of one document of one brief, rendering it unless given.
 
-    One document per task, not one output: rendering can take a layout of its own (the slides are
-    measured), which both formats then share. A Word file costs a tenth of its PDF, so this loses
-    little balance between workers; running the longest documents first keeps them evenly busy.
+    A document is rendered once for all its formats: rendering can take a layout of its own (the
+    slides are measured). The first task writes the slowest format (the PDF); the other formats
+    (`later`) follow in a task of their own with the rendered document, which any worker can take,
+    so the Word file does not wait behind its PDF.
     """
 
     brief: Brief
     outputs: tuple[Output, ...]
     options: BuildOptions
+    later: tuple[Output, ...] = ()
+    document: RenderedDocument | None = None
 
     @property
     def doctype(self) -> DocumentType:
         return self.outputs[0].doctype
+
+    def follow_up(self, document: RenderedDocument) -> Task | None:
+        """The task that writes the `later` outputs from the document this one rendered."""
+        return Task(self.brief, self.later, self.options, document=document) if self.later else None
+
+
+@dataclass
+class TaskDone:
+    """A finished task: one result per output it wrote, and the document, if another task needs it."""
+
+    results: dict[Output, TaskResult]
+    document: RenderedDocument | None = None
 
 
 @dataclass(frozen=True)
@@ -231,15 +246,19 @@ def write_output(document: object, output: Output, options: BuildOptions) -> tup
     return written, list(getattr(result, "warnings", ()) or ())
 
 
-def run_task(task: Task) -> list[TaskResult]:
-    """Render one document and write it in each format asked, one result per output (in a worker)."""
+def run_task(task: Task) -> TaskDone:
+    """Render one document (unless the task has it) and write the task's outputs (in a worker)."""
     from compiler.render import render_html
 
-    try:
-        document = render_html(task.brief, task.doctype, task.options)
-    except Exception as error:  # reported as a problem of the brief; the other briefs still build
-        return [TaskResult(problems=describe_failure(task.brief, output.name, error)) for output in task.outputs]
-    return [write_result(document, output, task.options) for output in task.outputs]
+    document = task.document
+    if document is None:
+        try:
+            document = render_html(task.brief, task.doctype, task.options)
+        except Exception as error:  # reported as a problem of the brief; the other briefs still build
+            return TaskDone({output: TaskResult(problems=describe_failure(task.brief, output.name, error))
+                             for output in (*task.outputs, *task.later)})
+    results = {output: write_result(document, output, task.options) for output in task.outputs}
+    return TaskDone(results, document if task.later else None)
 
 
 def write_result(document: RenderedDocument, output: Output, options: BuildOptions) -> TaskResult:
@@ -301,24 +320,37 @@ class Workers:
         preload_engines(self.formats)
         return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
 
-    def wait(self, on_done: Callable[[Task, list[TaskResult]], None]) -> None:
-        """Call `on_done` for each task as it finishes (in this process: one after the other, in order)."""
+    def wait(self, on_done: Callable[[Task, TaskDone], None]) -> None:
+        """Call `on_done` for each task as it finishes, running each follow-up task as its own comes back."""
         if self.pool is None:
             for task, _ in self.submitted:
-                on_done(task, run_task(task))
+                while task is not None:
+                    done = run_task(task)
+                    on_done(task, done)
+                    task = task.follow_up(done.document) if done.document else None
             return
-        from concurrent.futures import as_completed
+        from concurrent.futures import FIRST_COMPLETED, wait
 
-        tasks = {future: task for task, future in self.submitted}
-        for future in as_completed(tasks):
-            task = tasks[future]
-            try:
-                result = future.result()
-            except Exception as error:  # the worker died (killed, out of memory)
-                result = [TaskResult(problems=[file_problem(
-                    task.brief.path, f"{output.name}: worker process failed: {error}")])
-                    for output in task.outputs]
-            on_done(task, result)
+        running = {future: task for task, future in self.submitted}
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task = running.pop(future)
+                done = finished_task(task, future)
+                on_done(task, done)
+                follow_up = task.follow_up(done.document) if done.document else None
+                if follow_up is not None:
+                    running[self.pool.submit(run_task, follow_up)] = follow_up
+
+
+def finished_task(task: Task, future: Future) -> TaskDone:
+    """What a worker's task came back with; problems for each of its outputs if the worker died."""
+    try:
+        return future.result()
+    except Exception as error:  # the worker died (killed, out of memory)
+        return TaskDone({output: TaskResult(problems=[file_problem(
+            task.brief.path, f"{output.name}: worker process failed: {error}")])
+            for output in (*task.outputs, *task.later)})
 
 
 # The build ------------------------------------------------------------------------------------------
@@ -385,7 +417,7 @@ class Builder:
         waiting: list[Task] = []
         for plan in plans:
             tasks = longest_first(self.prepare(plan))
-            plan.tasks_left = len(tasks)
+            plan.outputs_left = sum(len(task.outputs) + len(task.later) for task in tasks)
             if not tasks:
                 self.finish(plan)
                 continue
@@ -395,23 +427,23 @@ class Builder:
             workers.submit(task)
 
     def run_submitted(self, workers: Workers, by_path: dict[Path, Plan]) -> None:
-        """Commit each task's outputs as it finishes, closing each brief after its last."""
-        tasks = len(workers.submitted)
-        done = 0
+        """Commit each output as its task finishes, closing each brief after its last."""
+        total = sum(len(task.outputs) + len(task.later) for task, _ in workers.submitted)
+        committed = 0
 
-        def on_done(task: Task, results: list[TaskResult]) -> None:
-            nonlocal done
-            done += 1
+        def on_done(task: Task, done: TaskDone) -> None:
+            nonlocal committed
             plan = by_path[task.brief.path]
-            for output, result in zip(task.outputs, results):
+            for output, result in done.results.items():
                 self.commit(plan, output, result)
-            self.console.progress(done, tasks, f"{plan.path.stem}/{task.doctype.name}")
-            plan.tasks_left -= 1
-            if not plan.tasks_left:
+                committed += 1
+                plan.outputs_left -= 1
+                self.console.progress(committed, total, f"{plan.path.stem}/{output.name}")
+            if not plan.outputs_left:
                 self.finish(plan)
 
-        if tasks:
-            self.console.progress(0, tasks, "starting")
+        if total:
+            self.console.progress(0, total, "starting")
         workers.wait(on_done)
         self.console.clear_progress()
 
@@ -438,8 +470,9 @@ class Builder:
         if self.request.verbose:
             for output in plan.stale:
                 self.report.line(plan.path, f"{output.target}: {', '.join(plan.reasons[output.name])}")
-        stale = plan.stale
-        return [Task(brief, outputs, options) for doctype in DOCUMENT_TYPES
+        # A document's slowest stale output starts its task; the others follow it.
+        stale = sorted(plan.stale, key=lambda output: FORMATS.index(output.format))
+        return [Task(brief, outputs[:1], options, later=outputs[1:]) for doctype in DOCUMENT_TYPES
                 if (outputs := tuple(output for output in stale if output.doctype == doctype))]
 
     def refresh_depends(self, plan: Plan, brief: Brief) -> None:
