@@ -41,6 +41,13 @@ def pdf_pages(pdf: Path) -> int:
     return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
 
 
+def pdf_page_size(pdf: Path) -> str:
+    """The first page's size in whole points, as pdfinfo gives it ("612 x 792")."""
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    width, height = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+)", info, re.M).groups()
+    return f"{round(float(width))} x {round(float(height))}"
+
+
 def pdf_text(pdf: Path) -> str:
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout
@@ -72,10 +79,14 @@ def test_libreoffice_lays_out_every_document_with_its_words(tmp_path, name):
     assert "NotoSans" in fonts and "NotoSerif" in fonts or name == "factsheet" and "NotoSans" in fonts
 
 
+@pytest.mark.parametrize("paper", ["a4", "letter"])
 @pytest.mark.parametrize("brief", [SCO_BRIEF, CASES / "elsewhere-large" / "brief.yaml",
                                    CASES / "multilingual" / "brief.yaml"], ids=lambda path: path.parent.name)
-def test_factsheet_fits_one_page_in_libreoffice(tmp_path, brief):
-    assert pdf_pages(convert_to_pdf(write_docx(tmp_path, "factsheet", brief))) == 1
+def test_factsheet_fits_one_page_in_libreoffice(tmp_path, brief, paper):
+    # Letter is 17.6 mm shorter than A4: seven figures four to a row must still leave room for the source.
+    pdf = convert_to_pdf(write_docx(tmp_path, "factsheet", brief, paper=paper))
+    assert pdf_page_size(pdf) == {"a4": "595 x 842", "letter": "612 x 792"}[paper]
+    assert pdf_pages(pdf) == 1
 
 
 def test_memo_quotes_every_claim_in_libreoffice(tmp_path):
