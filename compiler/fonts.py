@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -38,8 +39,13 @@ def _family(family: str, stem: str) -> tuple[FontFace, ...]:
     )
 
 
+def _upright(family: str, stem: str) -> tuple[FontFace, ...]:
+    """A family with no italic (Hebrew and Arabic type has none): regular and bold."""
+    return (FontFace(family, NOTO / f"{stem}-Regular.ttf"), FontFace(family, NOTO / f"{stem}-Bold.ttf", 700))
+
+
 # Family names are our own, so that a font installed on the machine under the same name never stands in.
-FONT_FACES: tuple[FontFace, ...] = (
+BASE_FACES: tuple[FontFace, ...] = (
     *_family("Briefing Serif", "NotoSerif"),
     *_family("Briefing Sans", "NotoSans"),
     # Mathematical signs (≈, ≤, →), arrows, shapes and dingbats the text families lack.
@@ -49,12 +55,32 @@ FONT_FACES: tuple[FontFace, ...] = (
     FontFace("Briefing Symbols 2", NOTO / "NotoSansSymbols2-Regular.ttf"),
     FontFace("Briefing CJK", DROID / "DroidSansFallbackFull.ttf"),
 )
-FALLBACKS = '"Briefing Math", "Briefing Symbols", "Briefing Symbols 2", "Briefing CJK"'
-FONT_NAMES = "Noto Serif, Noto Sans, Noto Sans Math, Noto Sans Symbols (1 and 2), Droid Sans Fallback"
+# Hebrew and Arabic, a serif and a sans face each (Pango orders the text by the bidi algorithm). They are
+# declared only to a brief that uses them: WeasyPrint loads every declared face, and these eight files
+# would add some 25 ms to every document (a fifth of a small one's time).
+RIGHT_TO_LEFT_FACES: tuple[FontFace, ...] = (
+    *_upright("Briefing Hebrew Serif", "NotoSerifHebrew"),
+    *_upright("Briefing Hebrew Sans", "NotoSansHebrew"),
+    *_upright("Briefing Arabic Naskh", "NotoNaskhArabic"),
+    *_upright("Briefing Arabic Sans", "NotoSansArabic"),
+)
+FONT_FACES: tuple[FontFace, ...] = (*BASE_FACES, *RIGHT_TO_LEFT_FACES)
+# Every character that only the right-to-left faces draw lies in these blocks (Hebrew, Arabic and their
+# supplements and presentation forms); tests/build/test_right_to_left_fonts.py holds the fonts to it.
+RIGHT_TO_LEFT_BLOCKS = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF))
 
-# Each stack lists every family, so a character any declared font covers is always found.
-SERIF_STACK = f'"Briefing Serif", "Briefing Sans", {FALLBACKS}'
-SANS_STACK = f'"Briefing Sans", "Briefing Serif", {FALLBACKS}'
+FALLBACKS = '"Briefing Math", "Briefing Symbols", "Briefing Symbols 2", "Briefing CJK"'
+FONT_NAMES = ("Noto Serif, Noto Sans, Noto Sans Math, Noto Sans Symbols (1 and 2), Droid Sans Fallback, "
+              "Noto Hebrew (Serif, Sans), Noto Arabic (Naskh, Sans)")
+
+# Each stack lists every declared family, so a character any declared font covers is always found;
+# Hebrew and Arabic come in the stack's own kind first (serif text: Noto Serif Hebrew, Naskh).
+SERIF_STACK = ('"Briefing Serif", "Briefing Sans"', '"Briefing Hebrew Serif", "Briefing Arabic Naskh", '
+               '"Briefing Hebrew Sans", "Briefing Arabic Sans"', FALLBACKS)
+SANS_STACK = ('"Briefing Sans", "Briefing Serif"', '"Briefing Hebrew Sans", "Briefing Arabic Sans", '
+              '"Briefing Hebrew Serif", "Briefing Arabic Naskh"', FALLBACKS)
+RIGHT_TO_LEFT_TEXT = re.compile(
+    "[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in RIGHT_TO_LEFT_BLOCKS) + "]")
 
 
 # Part of each coverage cache key: a change to how coverage is read or stored makes old entries unused.
@@ -77,15 +103,28 @@ def check_fonts_installed() -> None:
         raise FontsMissing(f"document fonts not found: {', '.join(missing)}; {INSTALL_HINT}")
 
 
-def font_face_css() -> str:
-    """@font-face rules for every declared face, with explicit file URLs, plus the family stacks."""
+def font_face_css(brief: Brief) -> str:
+    """@font-face rules for the faces the brief needs, with explicit file URLs, plus the family stacks."""
+    right_to_left = uses_right_to_left(brief)
     rules = [
         f'@font-face {{ font-family: "{face.family}"; src: url("{face.path.resolve().as_uri()}"); '
         f"font-weight: {face.weight}; font-style: {face.style}; }}"
-        for face in FONT_FACES
+        for face in (FONT_FACES if right_to_left else BASE_FACES)
     ]
-    rules.append(f":root {{ --serif: {SERIF_STACK}; --sans: {SANS_STACK}; }}")
+    serif, sans = (join_stack(stack, right_to_left) for stack in (SERIF_STACK, SANS_STACK))
+    rules.append(f":root {{ --serif: {serif}; --sans: {sans}; }}")
     return "\n".join(rules)
+
+
+def join_stack(stack: tuple[str, str, str], right_to_left: bool) -> str:
+    """A CSS font-family list: text families, right-to-left ones when declared, then the fallbacks."""
+    text, right_to_left_families, fallbacks = stack
+    return ", ".join((text, right_to_left_families, fallbacks) if right_to_left else (text, fallbacks))
+
+
+def uses_right_to_left(brief: Brief) -> bool:
+    """Whether any text of the brief has a character from the right-to-left faces' blocks."""
+    return any(RIGHT_TO_LEFT_TEXT.search(text) for _, text in iter_text_fields(brief.data))
 
 
 @lru_cache(maxsize=1)

@@ -143,7 +143,7 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
         "page_size": resolve_page_size(doctype, paper),
         "paper": paper,
         "lang": data["brief"].get("language") or DEFAULT_LANGUAGE,
-        "font_css": Markup(font_face_css()),
+        "font_css": Markup(font_face_css(brief)),
         "brief": data["brief"],
         "source": data["source"],
         "summary": data["summary"],

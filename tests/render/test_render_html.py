@@ -59,7 +59,8 @@ def test_a_character_no_font_covers_fails_naming_the_field(tmp_path: Path) -> No
     assert str(error.value) == (
         f"{tmp_path / 'brief.yaml'}:{line}:{column}: claims[1].text: character U+1F600 (GRINNING FACE) is not "
         "covered by the document fonts (Noto Serif, Noto Sans, Noto Sans Math, Noto Sans Symbols (1 and 2), "
-        "Droid Sans Fallback); remove it or replace it with a character they cover")
+        "Droid Sans Fallback, Noto Hebrew (Serif, Sans), Noto Arabic (Naskh, Sans)); remove it or replace it "
+        "with a character they cover")
 
 
 def test_chinese_cyrillic_and_symbols_are_covered(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from tests.render.reading import (CASES, SCO_BRIEF, BuiltPdf, build_pdfs, contai
                                   write_pdf)
 
 A4 = (210.0, 297.0)
+RTL_WORD = re.compile(r"[\u0590-\u05ff\u0600-\u06ff]+")
 LETTER = (215.9, 279.4)
 
 
@@ -261,6 +262,21 @@ def test_chinese_and_russian_text_renders_with_the_declared_fonts(multilingual: 
     assert contains_words(text, data["brief"]["bottom_line"])
     fonts = embedded_fonts(multilingual["memo"].path)
     assert "Briefing-CJK" in fonts and {"Briefing-Sans", "Briefing-Serif"} <= fonts
+
+
+def test_hebrew_and_arabic_render_with_the_declared_fonts(tmp_path: Path) -> None:
+    brief = load_brief(CASES / "rtl" / "brief.yaml")
+    built = build_pdfs(brief, tmp_path, BuildOptions(source_date_epoch=0))
+    words = {word for field in (brief.data["brief"]["bottom_line"], *(c["text"] for c in brief.data["claims"]))
+             for word in RTL_WORD.findall(field)}
+    assert {"הירדן", "الميت"} <= words
+    for name in ("memo", "factsheet"):
+        # pypdf, not pdftotext: pdftotext turns Arabic ligatures (لأ) round when it reorders the line.
+        text = "\n".join(page.extract_text() for page in built[name].reader.pages)
+        assert sorted(word for word in words if word not in text) == [], name
+    # Serif text takes the serif Hebrew face and Naskh; sans text the sans faces.
+    assert {"Briefing-Hebrew-Serif", "Briefing-Arabic-Naskh"} <= embedded_fonts(built["memo"].path)
+    assert {"Briefing-Hebrew-Sans", "Briefing-Arabic-Sans"} <= embedded_fonts(built["factsheet"].path)
 
 
 def test_larger_brief_builds_within_budgets(large: dict[str, BuiltPdf]) -> None:
