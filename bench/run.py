@@ -6,8 +6,10 @@
   d  N briefs with --jobs 1 vs --jobs 2
   e  the same six documents by pandoc (WeasyPrint as its PDF engine; pandoc's own DOCX writer)
 
-Usage: bench/run.py [--briefs N] [--only a,b,...]. Timings are wall clock of whole processes; the
-machine's load average is printed, since other work on it skews them.
+Usage: bench/run.py [--briefs N] [--only a,b,...] [--rounds R]. Timings are wall clock of whole
+processes, with their CPU time (user + system, workers included) beside them; the machine's load
+average is printed, since other work on it skews them. (a) and (e) alternate the two sides for R
+rounds and compare the fastest of each, so that a burst of other work does not land on one side only.
 """
 
 from __future__ import annotations
@@ -71,6 +73,20 @@ def run(command: list[str], **kwargs: object) -> tuple[Timing, subprocess.Comple
     return Timing(time.perf_counter() - start, children_cpu() - cpu), result
 
 
+def fastest(timings: list[Timing]) -> Timing:
+    """The fastest of several runs (the one least disturbed by other work on the machine)."""
+    return min(timings, key=lambda timing: timing.wall)
+
+
+def alternate(rounds: int, *sides: Callable[[], Timing]) -> list[Timing]:
+    """Run each side once per round, in turn, and return the fastest run of each."""
+    samples: list[list[Timing]] = [[] for _ in sides]
+    for _ in range(rounds):
+        for side, runs in zip(sides, samples):
+            runs.append(side())
+    return [fastest(runs) for runs in samples]
+
+
 def best_of(times: int, command: list[str]) -> tuple[float, float]:
     """Minimum and median wall time of a command run several times."""
     samples = [run(command)[0].wall for _ in range(times)]
@@ -120,26 +136,34 @@ def copy_briefs(folder: Path, count: int) -> list[Path]:
     return briefs
 
 
-def bench_full_build(work: Path) -> Timing:
-    """(a) Cold full build of the SCO brief vs WeasyPrint alone on its three HTML documents."""
+def weasyprint_alone(html: list[Path]) -> Timing:
+    """WeasyPrint alone on the given HTML files, in one fresh process."""
     from compiler.render import TEMPLATES_DIR
 
-    print("(a) full build of content/sco-2012.yaml, cold process")
+    seconds, result = run([PYTHON, "-c", WEASYPRINT_ALONE, str(TEMPLATES_DIR), *map(str, html)])
+    if result.returncode:
+        sys.exit(f"WeasyPrint alone failed:\n{result.stderr}")
+    return seconds
+
+
+def full_build(out: Path, *extra: str) -> Timing:
+    """A forced build of the SCO brief in a fresh process."""
+    return build([SCO], out, "--force", *extra)[0]
+
+
+def bench_full_build(work: Path, rounds: int) -> None:
+    """(a) Cold full build of the SCO brief vs WeasyPrint alone on its three HTML documents."""
+    print(f"(a) full build of content/sco-2012.yaml, cold process (fastest of {rounds}, alternating)")
     html = render_sco_html(work)
-    ours, result = build([SCO], work / "a", "--force")
-    alone, weasy = run([PYTHON, "-c", WEASYPRINT_ALONE, str(TEMPLATES_DIR), *map(str, html)])
-    if weasy.returncode:
-        sys.exit(f"WeasyPrint alone failed:\n{weasy.stderr}")
-    report("briefing build (all formats)", str(ours),
-           f"{ours.note} {count_outputs(work / 'a')} files, exit {result.returncode}")
+    ours, alone, pdf_only = alternate(rounds, lambda: full_build(work / "a"), lambda: weasyprint_alone(html),
+                                      lambda: full_build(work / "a-pdf", "--format", "pdf"))
+    report("briefing build (all formats)", str(ours), f"{ours.note} {count_outputs(work / 'a')} files")
     report("WeasyPrint alone, 3 PDFs in one process", str(alone), alone.note)
     report("ratio build / WeasyPrint alone", f"{ours.wall / alone.wall:.2f}",
            f"target <= 1.3; CPU ratio {ours.cpu / alone.cpu:.2f}")
-    pdf_only, _ = build([SCO], work / "a-pdf", "--force", "--format", "pdf")
     report("briefing build --format pdf (the same 3 PDFs)", str(pdf_only), pdf_only.note)
     report("ratio PDF-only build / WeasyPrint alone", f"{pdf_only.wall / alone.wall:.2f}",
            f"CPU ratio {pdf_only.cpu / alone.cpu:.2f}")
-    return ours
 
 
 def bench_noop(work: Path) -> None:
@@ -150,9 +174,9 @@ def bench_noop(work: Path) -> None:
         errors = [line for line in first.stderr.splitlines() if "warning:" not in line]
         print(f"  not measured: the build fails ({errors[0] if errors else first.stdout})")
         return
-    fastest, median = best_of(7, [*BUILD, "--out", str(work / "b"), str(SCO)])
+    quickest, median = best_of(7, [*BUILD, "--out", str(work / "b"), str(SCO)])
     baseline, _ = best_of(7, [PYTHON, "-c", "pass"])
-    report("no-op briefing build (min / median of 7)", f"{fastest:.3f} s", f"median {median:.3f} s; "
+    report("no-op briefing build (min / median of 7)", f"{quickest:.3f} s", f"median {median:.3f} s; "
            "target < 0.2 s")
     report("python -c pass (interpreter start-up)", f"{baseline:.3f} s")
 
@@ -182,10 +206,15 @@ def bench_many(work: Path, count: int) -> None:
     one, _ = build(briefs, work / "jobs1", "--jobs", "1")
     report(f"--jobs 1 ({count_outputs(work / 'jobs1')} files)", str(one), one.note)
     report(f"--jobs 2 ({count_outputs(work / 'jobs2')} files)", str(two), f"{two.note} exit {result.returncode}")
-    report("speed-up jobs 2 / jobs 1", f"{one.wall / two.wall:.2f}x",
+    speedup, ceiling = one.wall / two.wall, machine_speedup(work)
+    report("speed-up jobs 2 / jobs 1", f"{speedup:.2f}x",
            f"target >= 1.6x; CPU used / wall: {one.cpu / one.wall:.2f} vs {two.cpu / two.wall:.2f}")
-    report("the machine's own: 2 WeasyPrint processes at once", f"{machine_speedup(work):.2f}x",
+    report("the machine's own: 2 WeasyPrint processes at once", f"{ceiling:.2f}x",
            "same 3 PDFs twice, one after the other vs side by side (the ceiling here)")
+    report("speed-up as a share of that ceiling", f"{speedup / ceiling:.0%}")
+    # With two free cores, jobs 2 can at best take half its CPU time: what its extra work allows.
+    report("CPU-bound speed-up: 2 x CPU(jobs 1) / CPU(jobs 2)", f"{2 * one.cpu / two.cpu:.2f}x",
+           f"CPU per brief {one.cpu / count:.2f} s vs {two.cpu / count:.2f} s")
 
     print(f"(c) one brief changed among {count}")
     with briefs[count // 2].open("a", encoding="utf-8") as stream:
@@ -198,16 +227,12 @@ def bench_many(work: Path, count: int) -> None:
     report("per-brief cost of a full --jobs 2 build", f"{two.wall / count:.2f} s")
 
 
-def bench_pandoc(work: Path, ours: Timing | None) -> None:
-    """(e) The same six documents through pandoc, with WeasyPrint as its PDF engine."""
-    print("(e) the same six documents by pandoc")
-    if not shutil.which("pandoc"):
-        print("  pandoc is not installed: run scripts/setup-system bench")
-        return
+def pandoc_pipeline(html: list[Path]) -> Timing:
+    """What a user would script: per document, pandoc to PDF (WeasyPrint's command) and pandoc to DOCX."""
     from compiler.doctypes import document_type
     from compiler.render import TEMPLATES_DIR
 
-    html = render_sco_html(work)
+    # The venv's `weasyprint` command: the same WeasyPrint version our build uses.
     env = {**os.environ, "PATH": f"{Path(PYTHON).parent}{os.pathsep}{os.environ['PATH']}"}
     cpu, start = children_cpu(), time.perf_counter()
     for path in html:
@@ -219,9 +244,17 @@ def bench_pandoc(work: Path, ours: Timing | None) -> None:
             result = subprocess.run(command, capture_output=True, text=True, env=env)
             if result.returncode:
                 sys.exit(f"{' '.join(command)} failed:\n{result.stderr}")
-    pandoc = Timing(time.perf_counter() - start, children_cpu() - cpu)
-    if ours is None:
-        ours, _ = build([SCO], work / "e", "--force")
+    return Timing(time.perf_counter() - start, children_cpu() - cpu)
+
+
+def bench_pandoc(work: Path, rounds: int) -> None:
+    """(e) The same six documents through pandoc, with WeasyPrint as its PDF engine."""
+    print(f"(e) the same six documents by pandoc (fastest of {rounds}, alternating)")
+    if not shutil.which("pandoc"):
+        print("  pandoc is not installed: run scripts/setup-system bench")
+        return
+    html = render_sco_html(work)
+    pandoc, ours = alternate(rounds, lambda: pandoc_pipeline(html), lambda: full_build(work / "e"))
     report("pandoc: 3 PDFs (WeasyPrint) + 3 DOCX", str(pandoc), pandoc.note)
     report("briefing build: the same 6 files", str(ours), ours.note)
     report("speed-up over pandoc", f"{pandoc.wall / ours.wall:.2f}x",
@@ -232,16 +265,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--briefs", type=int, default=50, help="copies for (c) and (d) (default 50)")
     parser.add_argument("--only", default="a,b,c,d,e", help="comma-separated benchmarks to run")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds for (a) and (e) (default 3)")
     args = parser.parse_args()
     chosen = set(args.only.split(","))
     print(f"{os.cpu_count()} CPUs; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         work = Path(folder)
-        ours = bench_full_build(work) if "a" in chosen else None
         steps: list[tuple[str, Callable[[], None]]] = [
+            ("a", lambda: bench_full_build(work, args.rounds)),
             ("b", lambda: bench_noop(work)),
             ("d", lambda: bench_many(work, args.briefs)),
-            ("e", lambda: bench_pandoc(work / "e-html", ours)),
+            ("e", lambda: bench_pandoc(work / "e-html", args.rounds)),
         ]
         for name, step in steps:
             if name in chosen or (name == "d" and "c" in chosen):
