@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 FORMATS = ("pdf", "docx")  # the slowest to write first
 # Errors the engines raise on purpose, with a message that already says what to do.
-EXPECTED_ERRORS = ("RenderError", "ResourceRefused", "FontsMissing")
+EXPECTED_ERRORS = ("RenderError", "ResourceRefused", "FontsMissing", "LimitExceeded")
 
 
 @dataclass(frozen=True)
@@ -248,12 +248,15 @@ def write_output(document: object, output: Output, options: BuildOptions) -> tup
 
 def run_task(task: Task) -> TaskDone:
     """Render one document (unless the task has it) and write the task's outputs (in a worker)."""
+    from compiler.limits import check_html_size, render_bounds
     from compiler.render import render_html
 
     document = task.document
     if document is None:
         try:
-            document = render_html(task.brief, task.doctype, task.options)
+            with render_bounds(task.doctype.name):
+                document = render_html(task.brief, task.doctype, task.options)
+                check_html_size(document, task.doctype.name)
         except Exception as error:  # reported as a problem of the brief; the other briefs still build
             return TaskDone({output: TaskResult(problems=describe_failure(task.brief, output.name, error))
                              for output in (*task.outputs, *task.later)})
@@ -263,8 +266,11 @@ def run_task(task: Task) -> TaskDone:
 
 def write_result(document: RenderedDocument, output: Output, options: BuildOptions) -> TaskResult:
     """Write one output of a rendered document: what was written, or the problems that stopped it."""
+    from compiler.limits import render_bounds
+
     try:
-        written, warnings = write_output(document, output, options)
+        with render_bounds(output.name):
+            written, warnings = write_output(document, output, options)
     except Exception as error:
         return TaskResult(problems=describe_failure(document.brief, output.name, error))
     return TaskResult(written, [f"{output.name}: {warning}" for warning in warnings])

@@ -15,9 +15,10 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from compiler.render import RenderError
-from compiler.writers import RenderedDocument
+if TYPE_CHECKING:
+    from compiler.writers import RenderedDocument
 
 MAX_HTML_BYTES = 4 * 2**20
 """Largest rendered HTML of one document (4 MiB; a real brief makes 15 to 50 KB)."""
@@ -34,8 +35,9 @@ SECONDS_VARIABLE = "BRIEFING_RENDER_SECONDS"
 MEMORY_VARIABLE = "BRIEFING_RENDER_MEMORY_MB"
 
 
-class LimitExceeded(RenderError):
-    """An output went past one of the bounds; the message names it and what to do."""
+class LimitExceeded(Exception):
+    """An output went past one of the bounds; the message names it and what to do (the build prints it
+    as it is, like a RenderError: build.EXPECTED_ERRORS)."""
 
 
 def read_setting(variable: str, default: float, scale: float = 1) -> float:
