@@ -75,8 +75,25 @@ def create_environment() -> Environment:
         keep_trailing_newline=True,
     )
     environment.filters.update(
-        inline=render_inline, paragraphs=render_paragraphs, plain=plain_text, date=format_date)
+        inline=render_inline, paragraphs=render_paragraphs, plain=plain_text, date=format_date,
+        direction=text_direction)
     return environment
+
+
+def text_direction(value: str) -> str:
+    """The text's direction: "rtl" when its first strong character is Hebrew or Arabic, else "ltr".
+
+    This is HTML's dir="auto" rule, which WeasyPrint does not apply itself; an "rtl" paragraph is
+    set from the right, with its closing punctuation at its left end.
+    """
+    text = value.striptags() if isinstance(value, Markup) else plain_text(value)
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
 
 
 def format_date(value: str) -> str:

@@ -16,6 +16,7 @@ from compiler.markup import plain_text
 from compiler.render import RenderError, render_html
 from compiler.writers import BuildOptions
 from compiler.writers import pdf as pdf_writer
+from tests.hostile.reading import pdf_word_boxes
 from tests.render.reading import (CASES, SCO_BRIEF, BuiltPdf, build_pdfs, contains_words,
                                   embedded_fonts, letters, page_sizes_mm, small_brief, write_brief,
                                   write_pdf)
@@ -277,6 +278,22 @@ def test_hebrew_and_arabic_render_with_the_declared_fonts(tmp_path: Path) -> Non
     # Serif text takes the serif Hebrew face and Naskh; sans text the sans faces.
     assert {"Briefing-Hebrew-Serif", "Briefing-Arabic-Naskh"} <= embedded_fonts(built["memo"].path)
     assert {"Briefing-Hebrew-Sans", "Briefing-Arabic-Sans"} <= embedded_fonts(built["factsheet"].path)
+
+
+def test_a_paragraph_in_hebrew_is_set_from_the_right(tmp_path: Path) -> None:
+    brief = load_brief(CASES / "rtl" / "brief.yaml")
+    memo = write_pdf(render_html(brief, document_type("memo"), BuildOptions()), tmp_path / "memo.pdf")
+    boxes = pdf_word_boxes(memo.path)
+    # The summary's second paragraph is "מים משותפים, נתונים משותפים." (pdftotext gives words as drawn).
+    last_word = [box for box in boxes if box.text[::-1] == "משותפים."]
+    assert len(last_word) == 1
+    line = [box for box in boxes if box.page == 1 and box.y_max == pytest.approx(last_word[0].y_max, abs=1)]
+    width = last_word[0].page_width
+    assert [box.text[::-1] for box in sorted(line, key=lambda box: -box.x_min)] == [
+        "מים", "משותפים,", "נתונים", "משותפים."]
+    assert width / 2 < last_word[0].x_min  # the short line sits at the right, its full stop at its left end
+    english = [box for box in boxes if box.text == "sets"]  # "The article sets out ...", the paragraph before
+    assert len(english) == 1 and english[0].x_min < width / 3
 
 
 def test_larger_brief_builds_within_budgets(large: dict[str, BuiltPdf]) -> None:
