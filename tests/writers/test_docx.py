@@ -221,6 +221,16 @@ def test_the_reference_document_is_reproducible(tmp_path):
     assert out.read_bytes() == REFERENCE_DOCX.read_bytes()
 
 
+@pytest.mark.parametrize("name", ["Title", "Body Text", "Bottom Line", "Quote", "Figure Value"])
+def test_hebrew_and_arabic_take_each_style_s_size_and_weight(name):
+    # Word sets right-to-left scripts with the complex-script properties (w:szCs, w:bCs, w:iCs).
+    style = docx.Document(str(REFERENCE_DOCX)).styles[name]
+    rpr = style.element.rPr
+    assert rpr.find(qn("w:szCs")).get(qn("w:val")) == str(round(style.font.size.pt * 2))
+    assert (rpr.find(qn("w:bCs")) is not None) == bool(style.font.bold)
+    assert (rpr.find(qn("w:iCs")) is not None) == bool(style.font.italic)
+
+
 @pytest.fixture(scope="module")
 def sco_documents(tmp_path_factory):
     """The real templates rendered for the SCO brief and written as Word, on first use."""
