@@ -114,6 +114,8 @@ def describe(error: jsonschema.ValidationError, doc: Document) -> Iterator[tuple
         yield path, where, pattern_message(expected, found)
     elif rule == "minItems":
         yield path, where, f"must list at least {expected} item{'s' if expected > 1 else ''}"
+    elif rule == "uniqueItems":
+        yield path, where, "names the same id more than once; list each id once"
     elif rule == "minimum":
         yield path, where, f"must be {expected} or more, not {show(found)}"
     else:

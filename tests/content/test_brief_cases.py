@@ -197,3 +197,10 @@ def test_locations_are_one_based_with_parent_fallback() -> None:
     assert brief.location("claims[0].quotes[1].nothing") == (19, 9)  # the quote's mapping
     assert brief.location("goals[4].text") == (1, 1)
     assert brief.name == "brief"
+
+
+def test_a_goal_citing_one_claim_twice() -> None:
+    assert lines("check-repeated-reference") == [
+        "tests/cases/check-repeated-reference/brief.yaml:18:13: goals[0].claims: names the same id more "
+        "than once; list each id once",
+    ]
