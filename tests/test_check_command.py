@@ -122,3 +122,13 @@ def test_an_unforeseen_failure_is_one_line_and_the_others_still_run(
                    f"{CASES}/check-dates-ok/brief.yaml: ok: 1 claim, 0 quotes unchecked (no source.text)"]
     assert err == [f"{CASES}/check-wrong-kind/brief.yaml:1:1: internal error while checking "
                    "(RuntimeError: boom); please report it"]
+
+
+def test_a_character_the_fonts_cannot_draw_fails_check_as_it_would_fail_build(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = check(capsys, "tests/hostile/emoji/brief.yaml")
+    assert status == 1
+    assert out == ["tests/hostile/emoji/brief.yaml: 1 error"]
+    assert len(err) == 1
+    assert err[0].startswith("tests/hostile/emoji/brief.yaml:18:11: claims[0].text: character U+1F600 "
+                             "(GRINNING FACE) is not covered by the document fonts (")

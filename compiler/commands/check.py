@@ -29,12 +29,28 @@ def run(args: argparse.Namespace) -> int:
 
 
 def check_one(path: Path) -> tuple[Brief | None, list[Problem]]:
-    """check_brief, with any unforeseen failure turned into a problem so other briefs still run."""
+    """check_brief, then glyph coverage; any unforeseen failure becomes a problem so other briefs still run."""
     try:
-        return check_brief(path)
+        brief, problems = check_brief(path)
+        if brief is None:
+            return brief, problems
+        uncovered = check_glyphs(brief)
+        return (None, uncovered) if uncovered else (brief, problems)
     except Exception as error:  # noqa: BLE001 - one brief must never stop the others
         return None, [Problem(str(path), 1, 1, "", f"internal error while checking "
                               f"({type(error).__name__}: {error}); please report it")]
+
+
+def check_glyphs(brief: Brief) -> list[Problem]:
+    """Fields holding a character the document fonts cannot draw, so `check` refuses what `build` would."""
+    from compiler.fonts import FontsMissing, check_coverage
+
+    try:
+        return check_coverage(brief)
+    except FontsMissing as error:
+        print(f"{brief.path}: warning: characters not checked against the document fonts: {error}",
+              file=sys.stderr)
+        return []
 
 
 def print_problems(problems: list[Problem]) -> None:
