@@ -104,7 +104,11 @@ class OrderedReport:
         messages = self.pending.pop(key)
         for text in messages.lines:
             self.console.line(text)
+        printed = set()
         for is_warning, _, problem in sorted(messages.problems):
-            self.console.problem(problem, "warning" if is_warning else "error")
+            # Outputs that share a failure (a document's PDF and Word file) report it once.
+            if (is_warning, problem) not in printed:
+                printed.add((is_warning, problem))
+                self.console.problem(problem, "warning" if is_warning else "error")
         if self.closing[key]:
             self.console.line(self.closing[key])
