@@ -145,11 +145,16 @@ def check_page_budget(document: RenderedDocument, layout: Document) -> tuple[str
     return (message,)
 
 
+NAMED_OVERFLOWS = 3  # past a few, naming more slides only makes the line harder to read
+
+
 def check_one_page_elements(document: RenderedDocument, layout: Document, labels: dict[str, str]) -> None:
     """Fail naming every element (e.g. a slide) that had to fit one page and did not."""
     overflowing = find_overflowing(layout, labels)
     if overflowing:
-        names = "; ".join(overflowing)
+        names = "; ".join(overflowing[:NAMED_OVERFLOWS])
+        if len(overflowing) > NAMED_OVERFLOWS:
+            names += f" and {len(overflowing) - NAMED_OVERFLOWS} more"
         verb = "runs" if len(overflowing) == 1 else "each run"
         raise RenderError(f"{document.doctype.name}: {names} {verb} over one page; "
                           f"{document.doctype.overflow_hint}")

@@ -347,3 +347,21 @@ def test_larger_brief_factsheet_fits_one_letter_page(tmp_path: Path) -> None:
     sizes = page_sizes_mm(built.path)
     assert len(sizes) == 1
     assert_size(sizes, LETTER)
+
+
+def test_a_claim_too_long_for_any_slide_fails_naming_the_slides(tmp_path: Path) -> None:
+    # The planner splits groups between slides, but one claim is never split: four claims each longer
+    # than a slide overflow four slides, and the message names the first three.
+    words = " ".join(["The article argues at length about regional cooperation"] * 60)
+    claims = [{"id": f"c{n}", "kind": "fact", "text": words} for n in range(4)]
+    brief = write_brief(tmp_path, small_brief(claims=claims))
+    document = render_html(brief, document_type("slides"), BuildOptions())
+    with pytest.raises(RenderError) as raised:
+        write_pdf(document, tmp_path / "slides.pdf")
+    assert str(raised.value) == (
+        "slides: slide 3 “The article rests on 4 checkable facts”; "
+        "slide 4 “The article rests on 4 checkable facts (continued)”; "
+        "slide 5 “The article rests on 4 checkable facts (continued)” and 1 more each run over one page; "
+        "shorten the text on that slide (long groups of claims, figures and takeaways are split over "
+        "slides, but each single item must fit one slide)")
+    assert not (tmp_path / "slides.pdf").exists()
