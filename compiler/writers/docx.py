@@ -21,7 +21,8 @@ from compiler.render import resolve_page_size, resolve_paper
 from compiler.writers import BuildOptions, RenderedDocument, WriteResult
 from compiler.writers.docx_ooxml import (
     StyleIndex, abstract_num_id, add_abstract_list, add_restarting_num, add_spacer, append_field,
-    append_hyperlink, end_section, repeat_header_row, set_paragraph_numbering, style_numbering,
+    append_hyperlink, end_section, repeat_header_row, set_paragraph_numbering, set_right_to_left,
+    style_numbering,
 )
 from compiler.writers.docx_package import (
     Metadata, add_missing_styles, build_time, open_reference, page_size_mm,
@@ -240,7 +241,10 @@ class TreeWriter:
 
     def write_paragraph(self, element, story: Story, default_style: str) -> Paragraph | None:
         style = element.get("data-style") or default_style
-        return self.write_inline_paragraph(children_of(element), element, story, style)
+        paragraph = self.write_inline_paragraph(children_of(element), element, story, style)
+        if paragraph is not None and element.get("dir") == "rtl":
+            set_right_to_left(paragraph)
+        return paragraph
 
     def write_blockquote(self, element, story: Story, scope: Scope) -> None:
         """A quote's paragraphs in the Quote style; its attribution (`cite`, `footer`) ends the last one."""

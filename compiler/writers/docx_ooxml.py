@@ -201,6 +201,20 @@ def set_paragraph_numbering(paragraph: Paragraph, num_id: int, level: int) -> No
     numbering.get_or_add_numId().val = num_id
 
 
+# What may follow w:bidi in a w:pPr, in the schema's order (python-docx has no property for it).
+AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+              "w:pPrChange")
+
+
+def set_right_to_left(paragraph: Paragraph) -> None:
+    """Set the paragraph from the right, as Word does for a Hebrew or Arabic paragraph."""
+    properties = paragraph._p.get_or_add_pPr()
+    if properties.find(qn("w:bidi")) is None:
+        properties.insert_element_before(element("w:bidi"), *AFTER_BIDI)
+
+
 def add_spacer(paragraph: Paragraph) -> None:
     """Make an empty paragraph 1 pt high with no space around it."""
     paragraph.paragraph_format.space_before = 0

@@ -334,3 +334,14 @@ def test_the_same_input_writes_the_same_bytes_once_normalised(tmp_path):
     _, _, first = write_html(tmp_path / "one", html)
     _, _, second = write_html(tmp_path / "two", html)
     assert normalise_docx_bytes(first.read_bytes(), EPOCH) == normalise_docx_bytes(second.read_bytes(), EPOCH)
+
+
+def test_a_paragraph_that_starts_in_hebrew_is_set_from_the_right(tmp_path: Path) -> None:
+    brief = load_brief(ROOT / "tests" / "cases" / "rtl" / "brief.yaml")
+    target = tmp_path / "memo.docx"
+    docx_writer.write(render_html(brief, document_type("memo"), BuildOptions()), target, BuildOptions())
+    paragraphs = {p.text: p for p in docx.Document(str(target)).paragraphs}
+    right_to_left = paragraphs["מים משותפים, נתונים משותפים."]
+    english = paragraphs["The article sets out the case for a shared water data agreement in the Jordan basin."]
+    assert right_to_left._p.pPr.find(qn("w:bidi")) is not None
+    assert english._p.pPr is None or english._p.pPr.find(qn("w:bidi")) is None
