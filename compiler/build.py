@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from compiler.console import Console, OrderedReport
-from compiler.diagnostics import BriefError, Problem
+from compiler.diagnostics import BriefError, Problem, plural
 from compiler.doctypes import DOCUMENT_TYPES, DocumentType
 from compiler.manifest import (CHANGE_REASONS, Dependencies, Manifest, OutputRecord, read_manifest,
                                record_output, write_manifest)
@@ -133,11 +133,6 @@ class TaskResult:
 def file_problem(path: Path, message: str) -> Problem:
     """A problem about a whole file (no line of its own)."""
     return Problem(str(path), 1, 1, "", message)
-
-
-def plural(count: int, noun: str) -> str:
-    """`1 brief`, `2 briefs`."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 # Planning: what is out of date, and why ------------------------------------------------------------

@@ -59,3 +59,8 @@ def shorten(text: str, limit: int = 60) -> str:
     """Text made safe to echo in a message: control characters escaped, long text cut with `…`."""
     shown = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text[: limit + 1])
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 brief`, `2 briefs`: counts in summary lines."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -10,7 +10,7 @@ from compiler.cli import find_briefs
 from compiler.content import Brief, check_brief
 from compiler.content.limits import MAX_PROBLEMS
 from compiler.content.quotes import quote_entries
-from compiler.diagnostics import Problem
+from compiler.diagnostics import Problem, plural
 
 
 def run(args: argparse.Namespace) -> int:
@@ -72,6 +72,3 @@ def summarise(brief: Brief | None, problems: list[Problem]) -> str:
         return f"ok: {claims}, {quotes} verified against {brief.data['source']['text']}"
     return f"ok: {claims}, {quotes} unchecked (no source.text)"
 
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
