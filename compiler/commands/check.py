@@ -71,4 +71,3 @@ def summarise(brief: Brief | None, problems: list[Problem]) -> str:
     if brief.quotes_checked:
         return f"ok: {claims}, {quotes} verified against {brief.data['source']['text']}"
     return f"ok: {claims}, {quotes} unchecked (no source.text)"
-
