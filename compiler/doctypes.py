@@ -19,6 +19,7 @@ class DocumentType:
     over_budget_fails: bool = False  # True: more pages than max_pages is an error; False: a warning
     overflow_hint: str = "shorten the brief's text"  # what to do when the document runs long
     max_figures: int | None = None  # figures shown (the first N, with a build warning); None: all
+    slide_deck: bool = False  # True: the content is planned into slides (compiler/slides.py) first
 
 
 DOCUMENT_TYPES: tuple[DocumentType, ...] = (
@@ -26,6 +27,7 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
                  overflow_hint="shorten the summary, claims or notes"),
     # 16:9; each slide must fit its page (checked after layout), so the deck has no page budget.
     DocumentType("slides", "slide deck", "slides.html.j2", "slides.css", "320mm 180mm", 1, None,
+                 slide_deck=True,
                  overflow_hint="shorten the text on that slide (long groups of claims, figures and "
                  "takeaways are split over slides, but each single item must fit one slide)"),
     DocumentType("factsheet", "factsheet", "factsheet.html.j2", "factsheet.css", "{paper} portrait",
