@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 
-.PHONY: build test bench lock clean
+.PHONY: build test audit bench lock clean
 
 build: $(READY)
 	$(BIN)/briefing build
@@ -14,6 +14,10 @@ build: $(READY)
 test: $(READY) $(VENV)/.test-system
 	$(BIN)/python -m pytest -q
 	$(BIN)/python scripts/audit
+
+# Strict audit: also fails when a locked package could not be audited (make test only warns then).
+audit: $(READY)
+	AUDIT_STRICT=1 $(BIN)/python scripts/audit
 
 bench: $(READY) $(VENV)/.bench-system
 	$(BIN)/python bench/run.py
@@ -33,10 +37,10 @@ $(VENV)/.bench-system: scripts/setup-system | $(READY)
 	scripts/setup-system bench
 	touch $@
 
-# Re-pin every dependency (run after editing pyproject.toml's dependencies).
+# Re-pin every dependency to its newest release (after editing pyproject.toml, and monthly).
 lock: $(READY)
 	$(BIN)/python -m pip install -q pip-tools
-	$(BIN)/pip-compile -q --generate-hashes --strip-extras --extra test --extra setup --allow-unsafe -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile -q --upgrade --generate-hashes --strip-extras --extra test --extra setup --allow-unsafe -o requirements.lock pyproject.toml
 
 clean:
 	rm -rf build $(VENV)
