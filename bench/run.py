@@ -115,7 +115,7 @@ def render_sco_html(folder: Path) -> list[Path]:
     from compiler.content import load_brief
     from compiler.doctypes import DOCUMENT_TYPES
     from compiler.render import render_html
-    from compiler.writers import BuildOptions
+    from compiler.document import BuildOptions
 
     brief = load_brief(SCO)
     paths = []
@@ -138,7 +138,7 @@ def copy_briefs(folder: Path, count: int) -> list[Path]:
 
 def weasyprint_alone(html: list[Path]) -> Timing:
     """WeasyPrint alone on the given HTML files, in one fresh process."""
-    from compiler.render import TEMPLATES_DIR
+    from compiler.locations import TEMPLATES_DIR
 
     seconds, result = run([PYTHON, "-c", WEASYPRINT_ALONE, str(TEMPLATES_DIR), *map(str, html)])
     if result.returncode:
@@ -184,7 +184,7 @@ def bench_noop(work: Path) -> None:
 def machine_speedup(work: Path, rounds: int = 2) -> float:
     """How much faster two WeasyPrint processes run side by side than one after the other, right now
     (the fastest of `rounds` of each, alternating)."""
-    from compiler.render import TEMPLATES_DIR
+    from compiler.locations import TEMPLATES_DIR
 
     folder = work / "machine"
     folder.mkdir(exist_ok=True)
@@ -238,7 +238,7 @@ def bench_many(work: Path, count: int) -> None:
 def pandoc_pipeline(html: list[Path]) -> Timing:
     """What a user would script: per document, pandoc to PDF (WeasyPrint's command) and pandoc to DOCX."""
     from compiler.doctypes import document_type
-    from compiler.render import TEMPLATES_DIR
+    from compiler.locations import TEMPLATES_DIR
 
     # The venv's `weasyprint` command: the same WeasyPrint version our build uses.
     env = {**os.environ, "PATH": f"{Path(PYTHON).parent}{os.pathsep}{os.environ['PATH']}"}

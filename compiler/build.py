@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import os
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
@@ -12,22 +10,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from compiler.console import Console, OrderedReport
-from compiler.diagnostics import BriefError, Problem, plural
+from compiler.diagnostics import BriefError, ExpectedError, Problem, plural
 from compiler.doctypes import DOCUMENT_TYPES, DocumentType
-from compiler.manifest import (CHANGE_REASONS, Dependencies, Manifest, OutputRecord, read_manifest,
+from compiler.document import BuildOptions, RenderedDocument
+from compiler.manifest import (Dependencies, Manifest, OutputRecord, change_reasons, read_manifest,
                                record_output, write_manifest)
 from compiler.outputs import (edited_copy_path, folder_lock, hash_file, move_into_place,
                               remove_temporaries, temporary_path)
-from compiler.writers import BuildOptions, RenderedDocument
+from compiler.writers import FORMATS, format_named
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from compiler.content.model import Brief
-
-FORMATS = ("pdf", "docx")  # the slowest to write first
-# Errors the engines raise on purpose, with a message that already says what to do.
-EXPECTED_ERRORS = ("RenderError", "ResourceRefused", "FontsMissing", "LimitExceeded")
 
 
 @dataclass(frozen=True)
@@ -36,7 +31,7 @@ class BuildRequest:
 
     briefs: list[Path]
     out: Path = Path("build")
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] | None = None  # names of declared formats; None: every one
     options: BuildOptions = BuildOptions()
     jobs: int = 1
     force: bool = False
@@ -146,10 +141,11 @@ def select_shard(paths: Iterable[Path], shard: tuple[int, int] | None) -> list[P
             if int(hashlib.sha256(path.stem.encode()).hexdigest(), 16) % count == index - 1]
 
 
-def plan_outputs(folder: Path, formats: tuple[str, ...]) -> list[Output]:
-    """Every output of one brief, in a stable order: by document type, then format."""
-    return [Output(doctype, format_name, folder / f"{doctype.name}.{format_name}")
-            for doctype in DOCUMENT_TYPES for format_name in formats]
+def plan_outputs(folder: Path, formats: tuple[str, ...] | None) -> list[Output]:
+    """Every output of one brief, in a stable order: by document type, then format (each type's own)."""
+    declared = [format_named(name) for name in formats or FORMATS]
+    return [Output(doctype, declaration.name, folder / f"{doctype.name}{declaration.suffix}")
+            for doctype in DOCUMENT_TYPES for declaration in declared if doctype.has_format(declaration)]
 
 
 def recorded_source(brief_path: Path, recorded: str | None) -> Path | None:
@@ -176,8 +172,7 @@ def outdated_reasons(record: OutputRecord | None, depends: dict[str, str], state
         return ["not built before"]
     if state == "missing":
         return ["output missing"]
-    reasons = [reason for key, reason in CHANGE_REASONS.items()
-               if record.depends.get(key) != depends.get(key)]
+    reasons = change_reasons(record.depends, depends)
     if state == "interrupted":
         reasons.append("the last build was interrupted")
     return reasons or (["forced"] if force else [])
@@ -208,60 +203,52 @@ def describe_failure(brief: Brief, step: str, error: Exception) -> list[Problem]
     """Problems for an exception raised while rendering or writing `step` (never a traceback)."""
     if isinstance(error, BriefError):
         return error.problems
-    if type(error).__name__ in EXPECTED_ERRORS:
+    if isinstance(error, ExpectedError):
         return [file_problem(brief.path, str(error))]
     return [file_problem(brief.path, f"{step}: {type(error).__name__}: {error}")]
 
 
-def check_glyphs(brief: Brief) -> None:
-    """BriefError naming each field with a character the document fonts cannot draw (before rendering)."""
-    from compiler.fonts import FontsMissing, check_coverage
-
-    try:
-        problems = check_coverage(brief)
-    except FontsMissing as error:
-        problems = [file_problem(brief.path, str(error))]
-    if problems:
-        raise BriefError(problems)
-
-
-def write_output(document: object, output: Output, options: BuildOptions) -> tuple[Written, list[str]]:
+def write_output(document: RenderedDocument, output: Output, options: BuildOptions) -> tuple[Written, list[str]]:
     """Write one format to a temporary file beside the target; remove it if writing fails."""
-    from compiler.reproducible import normalise
     from compiler.writers import writer
 
+    declaration = format_named(output.format)
     temporary = temporary_path(output.target)
     try:
         result = writer(output.format).write(document, temporary, options)
-        normalise(temporary, output.format, options.source_date_epoch)
+        if declaration.normalise is not None:
+            declaration.normalise(temporary, options.source_date_epoch)
         written = Written(output, temporary, hash_file(temporary))
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    return written, list(getattr(result, "warnings", ()) or ())
+    return written, list(result.warnings)
 
 
 def run_task(task: Task) -> TaskDone:
     """Render one document (unless the task has it) and write the task's outputs (in a worker)."""
-    from compiler.limits import check_html_size, render_bounds
+    from compiler.bounds import check_html_size, render_bounds
     from compiler.render import render_html
 
     document = task.document
+    rendered_here = document is None
     if document is None:
         try:
             with render_bounds(task.doctype.name):
                 document = render_html(task.brief, task.doctype, task.options)
-                check_html_size(document, task.doctype.name)
+                check_html_size(document.html, task.doctype.name)
         except Exception as error:  # reported as a problem of the brief; the other briefs still build
             return TaskDone({output: TaskResult(problems=describe_failure(task.brief, output.name, error))
                              for output in (*task.outputs, *task.later)})
     results = {output: write_result(document, output, task.options) for output in task.outputs}
+    if rendered_here:  # what the document leaves out is said once, whichever formats are written
+        results[task.outputs[0]].warnings[:0] = document.warnings
     return TaskDone(results, document if task.later else None)
 
 
 def write_result(document: RenderedDocument, output: Output, options: BuildOptions) -> TaskResult:
     """Write one output of a rendered document: what was written, or the problems that stopped it."""
-    from compiler.limits import render_bounds
+    from compiler.bounds import render_bounds
 
     try:
         with render_bounds(output.name):
@@ -281,7 +268,8 @@ def longest_first(tasks: list[Task]) -> list[Task]:
 
 
 def preload_engines(formats: Iterable[str]) -> None:
-    """Import the renderer and writers once, before forking, so that no worker imports them again."""
+    """Import the renderer, layout engine and writers once, before forking, so no worker imports them again."""
+    import compiler.layout  # noqa: F401 - the slide planner measures with it, whatever the formats
     import compiler.render  # noqa: F401
     from compiler.writers import writer
 
@@ -293,9 +281,9 @@ class Workers:
     """Where tasks run: in this process once all are known (one job), or in forked worker processes
     from the first task submitted, so that they render while the build is still loading briefs."""
 
-    def __init__(self, jobs: int, formats: Iterable[str]) -> None:
+    def __init__(self, jobs: int, formats: Iterable[str] | None) -> None:
         self.jobs = jobs
-        self.formats = set(formats)
+        self.formats = set(formats or FORMATS)
         self.pool: ProcessPoolExecutor | None = None
         self.submitted: list[tuple[Task, Future | None]] = []
 
@@ -453,13 +441,17 @@ class Builder:
         if not plan.reasons:
             return []
         from compiler.content import load_brief
+        from compiler.fonts import require_glyphs
         from compiler.reproducible import date_epoch
 
         try:
             brief = load_brief(plan.path)
-            check_glyphs(brief)
+            require_glyphs(brief)
         except BriefError as error:
             self.fail(plan, error.problems)
+            return []
+        except ExpectedError as error:  # the document fonts are missing
+            self.fail(plan, [file_problem(plan.path, str(error))])
             return []
         except OSError as error:
             self.fail(plan, [file_problem(plan.path, f"cannot read: {error.strerror}")])
@@ -472,7 +464,7 @@ class Builder:
             for output in plan.stale:
                 self.report.line(plan.path, f"{output.target}: {', '.join(plan.reasons[output.name])}")
         # A document's slowest stale output starts its task; the others follow it.
-        stale = sorted(plan.stale, key=lambda output: FORMATS.index(output.format))
+        stale = sorted(plan.stale, key=lambda output: list(FORMATS).index(output.format))
         return [Task(brief, outputs[:1], options, later=outputs[1:]) for doctype in DOCUMENT_TYPES
                 if (outputs := tuple(output for output in stale if output.doctype == doctype))]
 
@@ -575,31 +567,6 @@ def order_outputs(names: list[str]) -> list[str]:
     """Output names in document-type order (memo, slides, factsheet), then by name."""
     rank = {doctype.name: index for index, doctype in enumerate(DOCUMENT_TYPES)}
     return sorted(names, key=lambda name: (rank.get(name.split(".")[0], len(rank)), name))
-
-
-def default_jobs() -> int:
-    """One worker per CPU."""
-    return os.cpu_count() or 1
-
-
-def request_from_args(args: argparse.Namespace) -> BuildRequest:
-    """The build the `briefing build` command line asks for."""
-    from compiler.cli import find_briefs
-    from compiler.reproducible import environment_epoch
-
-    formats = getattr(args, "format", None) or FORMATS
-    options = BuildOptions(
-        paper=getattr(args, "paper", None),
-        pdf_variant=getattr(args, "pdf_variant", None),
-        reference_docx=getattr(args, "reference_docx", None),
-        source_date_epoch=environment_epoch(),
-    )
-    return BuildRequest(
-        briefs=find_briefs(args.briefs), out=args.out,
-        formats=tuple(formats.split(",")) if isinstance(formats, str) else tuple(formats),
-        options=options, jobs=args.jobs or default_jobs(), force=args.force, check=args.check,
-        overwrite_edited=args.overwrite_edited, verbose=args.verbose, shard=args.shard,
-        error_format=args.error_format)
 
 
 def build(request: BuildRequest, console: Console | None = None) -> int:

@@ -48,6 +48,15 @@ class BriefError(Exception):
         return "\n".join(str(p) for p in self.problems)
 
 
+class ExpectedError(Exception):
+    """An error raised on purpose, whose message already says what to do: printed as it is, never
+    as a traceback (missing fonts, a refused resource, a document over its budget, a bound passed)."""
+
+
+class RenderError(ExpectedError):
+    """A document could not be produced (e.g. it overflows its page budget); names the document."""
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     """`; did you mean 'x'?` when a choice is close to `word`, else an empty string."""
     folded = {choice.casefold(): choice for choice in choices}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,11 @@ class DocumentType:
     overflow_hint: str = "shorten the brief's text"  # what to do when the document runs long
     max_figures: int | None = None  # figures shown (the first N, with a build warning); None: all
     slide_deck: bool = False  # True: the content is planned into slides (compiler/slides.py) first
+    formats: tuple[str, ...] = ()  # formats written for this type only (declared `general=False`)
+
+    def has_format(self, declaration: Any) -> bool:
+        """Whether this type is written in a format (a compiler.writers.Format)."""
+        return declaration.general or declaration.name in self.formats
 
 
 DOCUMENT_TYPES: tuple[DocumentType, ...] = (

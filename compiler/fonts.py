@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from compiler.content.model import Brief
-from compiler.diagnostics import Problem
+from compiler.diagnostics import BriefError, ExpectedError, Problem
 
 NOTO = Path("/usr/share/fonts/truetype/noto")
 DROID = Path("/usr/share/fonts/truetype/droid")
@@ -87,7 +87,7 @@ RIGHT_TO_LEFT_TEXT = re.compile(
 COVERAGE_FORMAT = 1
 
 
-class FontsMissing(Exception):
+class FontsMissing(ExpectedError):
     """A declared font file is not installed."""
 
 
@@ -213,7 +213,7 @@ def iter_text_fields(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
             yield from iter_text_fields(item, f"{path}[{index}]")
 
 
-def describe_character(char: str) -> str:
+def name_character(char: str) -> str:
     """`U+1F600 (GRINNING FACE)`."""
     name = unicodedata.name(char, "unnamed character")
     return f"U+{ord(char):04X} ({name})"
@@ -230,6 +230,14 @@ def check_coverage(brief: Brief) -> list[Problem]:
             line, column = brief.location(path)
             problems.append(Problem(
                 str(brief.path), line, column, path,
-                f"character {describe_character(char)} is not covered by the document fonts "
+                f"character {name_character(char)} is not covered by the document fonts "
                 f"({FONT_NAMES}); remove it or replace it with a character they cover"))
     return problems
+
+
+def require_glyphs(brief: Brief) -> None:
+    """The one glyph check of `check`, `build` and rendering: BriefError naming each field with a
+    character no declared font can draw (FontsMissing when the fonts are not installed)."""
+    problems = check_coverage(brief)
+    if problems:
+        raise BriefError(problems)

@@ -8,20 +8,19 @@ from functools import lru_cache
 from pathlib import Path
 
 from compiler import __version__
+from compiler.locations import LOCK_FILE, PACKAGE_DIR, TEMPLATES_DIR
 from compiler.outputs import hash_bytes, hash_file, write_atomic
+from compiler.writers import format_named
 
 MANIFEST_NAME = ".manifest.json"
 MANIFEST_FORMAT = 1
-PACKAGE_DIR = Path(__file__).resolve().parent
-TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
-LOCK_FILE = PACKAGE_DIR.parent / "requirements.lock"
 
-# Why an output is out of date, by the dependency that changed (Sphinx-style log lines).
+# Why an output is out of date, by the dependency that changed (Sphinx-style log lines); a file a format
+# declares (e.g. reference_docx) is explained by its name: "reference docx changed".
 CHANGE_REASONS = {
     "brief": "brief changed",
     "source": "source text changed",
     "templates": "templates changed",
-    "reference_docx": "reference docx changed",
     "fonts": "fonts changed",
     "options": "options changed",
     "compiler": "compiler changed",
@@ -42,10 +41,6 @@ class OutputRecord:
         """Whether the file still has the size and time it had when written (then it is unchanged)."""
         stat = path.stat()
         return (stat.st_size, stat.st_mtime_ns) == (self.size, self.mtime_ns)
-
-    def is_edited(self, path: Path) -> bool:
-        """Whether the file on disk is no longer the one the compiler wrote (compared by content)."""
-        return not self.matches_stat(path) and hash_file(path) != self.sha256
 
 
 @dataclass
@@ -134,11 +129,18 @@ def hash_fonts(font_files: list[Path], cache: dict[str, list]) -> str:
     return hash_bytes("\n".join(digests).encode())
 
 
-def hash_options(options: object, ignore: tuple[str, ...] = ()) -> str:
-    """The build options that shape an output (all but `ignore`), as a stable hash."""
+def hash_options(options: object, keep: tuple[str, ...]) -> str:
+    """The build options that shape an output (those named in `keep`), as a stable hash."""
     values = {key: None if value is None else str(value)
-              for key, value in asdict(options).items() if key not in ignore}
+              for key, value in asdict(options).items() if key in keep}
     return hash_bytes(json.dumps(values, sort_keys=True).encode())
+
+
+def change_reasons(recorded: dict[str, str], depends: dict[str, str]) -> list[str]:
+    """Why an output whose dependencies were `recorded` differs from one made from `depends`."""
+    extra = sorted((set(recorded) | set(depends)) - set(CHANGE_REASONS))
+    reasons = {**CHANGE_REASONS, **{key: f"{key.replace('_', ' ')} changed" for key in extra}}
+    return [reason for key, reason in reasons.items() if recorded.get(key) != depends.get(key)]
 
 
 class Dependencies:
@@ -171,18 +173,22 @@ class Dependencies:
 
     def of_output(self, brief: Path, source: Path | None, manifest: Manifest,
                   format_name: str) -> dict[str, str]:
-        """Hash of each input of one output, by the names CHANGE_REASONS explains."""
-        is_word = format_name == "docx"
+        """Hash of each input of one output, by the names `change_reasons` explains.
+
+        Only the options and files the output's format declares count: choosing a reference Word file
+        leaves the PDFs as they are.
+        """
+        declaration = format_named(format_name)
         depends = {
             "brief": self.file(brief),
             "source": self.file(source) if source else "none",
             "templates": self.templates(),
             "fonts": self.fonts(manifest),
-            # The reference document styles Word files only; choosing one leaves the PDFs as they are.
-            "options": hash_options(self.options, () if is_word else ("reference_docx",)),
+            "options": hash_options(self.options, declaration.changing_options),
             "compiler": hash_compiler(),
         }
-        reference_docx = getattr(self.options, "reference_docx", None)
-        if is_word and reference_docx:
-            depends["reference_docx"] = self.file(reference_docx)
+        for option in declaration.files:
+            path = getattr(self.options, option, None)
+            if path:
+                depends[option] = self.file(path)
         return depends

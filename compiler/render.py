@@ -1,27 +1,26 @@
-"""Rendering: one Jinja environment turns a brief into the HTML every writer reads."""
+"""Rendering: one Jinja environment turns a brief into the document every writer reads (HTML, page, slides)."""
 
 from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from compiler.content.model import Brief
-from compiler.diagnostics import BriefError
 from compiler.doctypes import DocumentType
-from compiler.fonts import check_coverage, font_face_css
+from compiler.document import BuildOptions, Page, RenderedDocument
+from compiler.fonts import font_face_css, require_glyphs
+from compiler.locations import TEMPLATES_DIR
 from compiler.markup import plain_text, render_inline, render_paragraphs
 from compiler.reproducible import document_date
 from compiler.slides import plan_slides
 from compiler.text import balance, estimate_lines, format_date, split_columns
-from compiler.writers import BuildOptions, RenderedDocument
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+# Paper by the name a brief or --paper gives: its CSS name, and its portrait width and height in mm.
+PAPERS = {"a4": ("A4", 210, 297), "letter": ("letter", 215.9, 279.4)}
 DEFAULT_PAPER = "a4"
 DEFAULT_LANGUAGE = "en"
 
@@ -36,10 +35,6 @@ KIND_EXPLAINED = {
 
 LONG_FIGURE_VALUE = 24  # characters; a longer figure value is set smaller so that it stays a figure
 TIMELINE_ROW = 5  # events per row of the drawn timeline
-
-
-class RenderError(Exception):
-    """A document could not be produced (e.g. it overflows its page budget); names the document."""
 
 
 @lru_cache(maxsize=1)
@@ -80,9 +75,16 @@ def resolve_paper(brief: Brief, options: BuildOptions) -> str:
     return (options.paper or brief.data["brief"].get("paper") or DEFAULT_PAPER).lower()
 
 
-def resolve_page_size(doctype: DocumentType, paper: str) -> str:
-    """The CSS @page size of a document type on the given paper."""
-    return doctype.page_size.replace("{paper}", PAPER_SIZES[paper])
+def resolve_page(doctype: DocumentType, paper: str) -> Page:
+    """A document type's page on the given paper, from its declared size ("{paper} portrait", "320mm 180mm")."""
+    words = doctype.page_size.split()
+    if words[0] == "{paper}":
+        name, width, height = PAPERS[paper]
+        if words[1:] == ["landscape"]:
+            width, height = height, width
+        return Page(doctype.page_size.replace("{paper}", name), width, height)
+    width, height = (float(word.removesuffix("mm")) for word in words)
+    return Page(doctype.page_size, width, height)
 
 
 def number_claims(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -123,9 +125,11 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
     claims = number_claims(data["claims"])
     figures = data.get("figures", [])
     paper = resolve_paper(brief, options)
+    page = resolve_page(doctype, paper)
     view = {
         "doctype": doctype,
-        "page_size": resolve_page_size(doctype, paper),
+        "page": page,
+        "page_size": page.css,
         "paper": paper,
         "lang": data["brief"].get("language") or DEFAULT_LANGUAGE,
         "font_css": Markup(font_face_css(brief)),
@@ -149,7 +153,6 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
         "document_date": document_date(data["brief"]["date"], options.source_date_epoch),
     }
     view["measuring"] = False
-    view["warnings"] = describe_dropped(view)
     # Only the deck shows slides, and planning them lays the deck out once more.
     view["slides"] = []
     if doctype.slide_deck:
@@ -157,13 +160,13 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
     return view
 
 
-def describe_dropped(view: dict[str, Any]) -> list[str]:
+def describe_dropped(view: dict[str, Any]) -> tuple[str, ...]:
     """Warnings for content a document type leaves out by its declaration (e.g. figures beyond eight)."""
     shown, total = len(view["figures_shown"]), len(view["figures"])
     if shown == total:
-        return []
-    return [f"shows the first {shown} of {total} figures (its limit); put the most important first, "
-            "or remove some"]
+        return ()
+    return (f"{view['doctype'].name} shows the first {shown} of {total} figures (its limit); put the most "
+            "important first, or remove some",)
 
 
 def describe_keywords(data: dict[str, Any], claims: list[dict[str, Any]]) -> str:
@@ -176,10 +179,9 @@ def describe_keywords(data: dict[str, Any], claims: list[dict[str, Any]]) -> str
 
 
 def render_html(brief: Brief, doctype: DocumentType, options: BuildOptions) -> RenderedDocument:
-    """The HTML of one document type for one brief; BriefError if a character has no glyph in our fonts."""
-    problems = check_coverage(brief)
-    if problems:
-        raise BriefError(problems)
+    """One document type for one brief; BriefError if a character has no glyph in our fonts."""
+    require_glyphs(brief)
     template = create_environment().get_template(doctype.template)
-    html = template.render(build_view(brief, doctype, options))
-    return RenderedDocument(doctype=doctype, brief=brief, html=html)
+    view = build_view(brief, doctype, options)
+    return RenderedDocument(doctype=doctype, brief=brief, html=template.render(view), page=view["page"],
+                            slides=tuple(view["slides"]), warnings=describe_dropped(view))

@@ -75,14 +75,3 @@ def normalise_docx_bytes(data: bytes, epoch: int) -> bytes:
 def normalise_docx(path: Path, epoch: int) -> None:
     """Rewrite a Word file in place with `normalise_docx_bytes`."""
     path.write_bytes(normalise_docx_bytes(path.read_bytes(), epoch))
-
-
-# Formats whose writers cannot pin every date themselves; the build applies these after writing.
-NORMALISERS = {"docx": normalise_docx}
-
-
-def normalise(path: Path, format_name: str, epoch: int) -> None:
-    """Make a freshly written output reproducible, when its format needs a pass after writing."""
-    normaliser = NORMALISERS.get(format_name)
-    if normaliser:
-        normaliser(path, epoch)

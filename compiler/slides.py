@@ -11,7 +11,6 @@ from jinja2 import Template
 from compiler.content.model import Brief
 from compiler.markup import PARAGRAPH_BREAK, plain_text
 from compiler.text import balance, format_date
-from compiler.writers import RenderedDocument
 
 SLIDE_QUOTES = 1  # quotes per claim on a slide; the memo carries them all
 SLIDE_FIGURES = 8  # two rows of four
@@ -32,6 +31,16 @@ class Slide:
     number: int = 0
     supporting: list[dict[str, Any]] = field(default_factory=list)
     eyebrow: str = ""
+
+    @property
+    def anchor(self) -> str:
+        """The id of the slide's element in the deck's HTML."""
+        return f"slide-{self.number}"
+
+    @property
+    def label(self) -> str:
+        """How messages name the slide: `slide 3 “Title (continued)”`."""
+        return f"slide {self.number} “{plain_text(self.title)}{' (continued)' if self.continued else ''}”"
 
 
 @dataclass
@@ -161,10 +170,10 @@ def measure_drafts(view: dict[str, Any], brief: Brief, template: Template,
     slide and nothing is guessed from character counts; then its first item alone under the first
     slide's title, which may be a line shorter.
     """
-    from compiler.limits import check_html_size  # both import this module
-    from compiler.writers.pdf import lay_out
+    from compiler.bounds import check_html_size
+    from compiler.layout import lay_out  # loads WeasyPrint: only when a deck is measured
 
-    width, height = slide_size_mm(view["page_size"])
+    width, height = view["page"].width_mm, view["page"].height_mm
     numbered = []
     for draft in drafts:
         numbered.append(replace(draft.slide, continued=True, number=len(numbered) + 1, notes=[]))
@@ -173,17 +182,11 @@ def measure_drafts(view: dict[str, Any], brief: Brief, template: Template,
     tall = dict(view, slides=numbered, measuring=True,
                 page_size=f"{width}mm {height * MEASURE_PAGE_SLIDES}mm")
     html = template.render(tall)
-    measuring = RenderedDocument(doctype=view["doctype"], brief=brief, html=html)
-    check_html_size(measuring, view["doctype"].name)  # the same bound as the deck itself, before layout
-    layout = lay_out(measuring)
+    label = view["doctype"].name
+    check_html_size(html, label)  # the same bound as the deck itself, before layout
+    layout = lay_out(html, label)
     extents = read_extents(layout, len(numbered), (MEASURE_PAGE_SLIDES - 1) * height * PX_PER_MM)
     return [replace(whole, room_first=first.room) for whole, first in zip(extents[::2], extents[1::2])]
-
-
-def slide_size_mm(page_size: str) -> tuple[float, float]:
-    """Width and height of a slide page declared as "W mm H mm"."""
-    width, height = (float(part.removesuffix("mm")) for part in page_size.split())
-    return width, height
 
 
 def read_extents(layout: Any, count: int, extra_height: float) -> list[Extent]:

@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from compiler.cli import find_briefs
+from compiler.commands import find_briefs
 from compiler.content import Brief, check_brief
 from compiler.content.limits import MAX_PROBLEMS
 from compiler.content.quotes import quote_entries
-from compiler.diagnostics import Problem, plural
+from compiler.diagnostics import BriefError, Problem, plural
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,15 +42,20 @@ def check_one(path: Path) -> tuple[Brief | None, list[Problem]]:
 
 
 def check_glyphs(brief: Brief) -> list[Problem]:
-    """Fields holding a character the document fonts cannot draw, so `check` refuses what `build` would."""
-    from compiler.fonts import FontsMissing, check_coverage
+    """Fields holding a character the document fonts cannot draw, so `check` refuses what `build` would.
+
+    Without the fonts installed, `check` still checks the rest, and says what it could not.
+    """
+    from compiler.fonts import FontsMissing, require_glyphs
 
     try:
-        return check_coverage(brief)
+        require_glyphs(brief)
+    except BriefError as error:
+        return error.problems
     except FontsMissing as error:
         print(f"{brief.path}: warning: characters not checked against the document fonts: {error}",
               file=sys.stderr)
-        return []
+    return []
 
 
 def print_problems(problems: list[Problem]) -> None:

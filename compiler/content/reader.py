@@ -114,11 +114,11 @@ def read_document(path: Path, label: str) -> Document:
     lines = LineIndex(text)
     bad = [match.start() for match in YAML_UNPRINTABLE.finditer(text)][:MAX_PROBLEMS]
     root, aliases = compose(YAML_UNPRINTABLE.sub("\ufffd", text), report)
-    builder = Builder(doc, report)
+    builder = NodeConverter(doc, report)
     if root is not None:
         builder.build(root, "")
     for index in bad:
-        report.add(lines.locate(index), builder.path_at(index), describe_character(text[index]))
+        report.add(lines.locate(index), builder.path_at(index), describe_unholdable(text[index]))
     if aliases:
         doc.refused |= {builder.path_at(mark.index) for mark in aliases} - {""}
         more = f" ({len(aliases)} aliases in this file)" if len(aliases) > 1 else ""
@@ -200,7 +200,7 @@ class LineIndex:
         return line, index - self.starts[line - 1] + 1
 
 
-def describe_character(char: str) -> str:
+def describe_unholdable(char: str) -> str:
     """What is wrong with one character and what to do."""
     code = f"U+{ord(char):04X}"
     if 0xD800 <= ord(char) <= 0xDFFF:
@@ -283,7 +283,7 @@ def runaway_quote(text: str, failed: yaml.Mark | None) -> yaml.ScalarToken | Non
     return last if last is not None and failed.line - last.end_mark.line <= 1 else None
 
 
-class Builder:
+class NodeConverter:
     """Turns YAML nodes into dicts, lists and scalars, recording locations and problems."""
 
     def __init__(self, doc: Document, report: Reporter) -> None:
@@ -380,7 +380,7 @@ class Builder:
             self.report.at_mark(node.start_mark, path, f"text is {len(text)} characters long, more "
                                 f"than the limit of {MAX_TEXT_CHARS}; shorten it")
         for char in sorted(set(XML_ILLEGAL.findall(text))):
-            self.report.at_mark(node.start_mark, path, describe_character(char))
+            self.report.at_mark(node.start_mark, path, describe_unholdable(char))
         for char in sorted(set(BIDI_CONTROLS.findall(text))):
             self.report.at_mark(node.start_mark, path, BIDI_REFUSED.format(ord(char)))
         longest = max((len(run) for run in COMBINING_RUN.findall(text)), default=0)

@@ -1,46 +1,112 @@
-"""Output writers, one module per format; each exposes `SUFFIX` and `write(document, target, options)`."""
+"""Output formats, each declared once here beside its writer module; the CLI, build plan and manifest
+read these declarations, and nothing outside writers/ names a format.
+
+A declaration is light: its writer module (which loads WeasyPrint or python-docx) is imported only
+when a file of that format is written, so a build with nothing to do loads no engine. A writer module
+has one function, `write(document, target, options) -> WriteResult`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import argparse
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
-from compiler.content.model import Brief
-from compiler.doctypes import DocumentType
+from compiler.reproducible import normalise_docx
 
-# Imported on first use only, so that a build with nothing to do never loads WeasyPrint.
-WRITER_MODULES = {"pdf": "compiler.writers.pdf", "docx": "compiler.writers.docx"}
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """Settings that change what a writer produces (so they are part of what a build depends on)."""
-
-    paper: str | None = None           # "a4" | "letter"; None: the brief's setting, else A4
-    pdf_variant: str | None = None     # e.g. "pdf/a-3b"; None: tagged PDF
-    reference_docx: Path | None = None  # None: templates/reference.docx
-    source_date_epoch: int | None = None
+COMMON_OPTIONS = ("paper", "source_date_epoch")  # BuildOptions every format's bytes depend on
+PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2a", "pdf/a-3a", "pdf/a-2u", "pdf/a-3u",
+                "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
 
 
 @dataclass(frozen=True)
-class RenderedDocument:
-    """One document type rendered for one brief: the HTML that every writer reads."""
+class Argument:
+    """A command-line option a format adds to `briefing build`, filling the BuildOptions field `dest`."""
 
-    doctype: DocumentType
-    brief: Brief
-    html: str
+    flag: str
+    dest: str
+    help: str
+    metavar: str | None = None
+    choices: tuple[str, ...] | None = None
+    type: Callable[[str], Any] | None = None
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format: what the CLI offers, what the build plans and what the manifest records."""
+
+    name: str                        # as given to --format
+    suffix: str                      # the file's: build/<brief>/<doctype><suffix>
+    module: str                      # the writer, imported on first write
+    options: tuple[str, ...] = ()    # BuildOptions fields, besides COMMON_OPTIONS, that change its bytes
+    files: tuple[str, ...] = ()      # of those, the ones naming a file whose content it is made from
+    variants: tuple[str, ...] = ()   # sub-formats a writer can be asked for (PDF/A, PDF/UA)
+    arguments: tuple[Argument, ...] = ()
+    lays_out: bool = False           # needs the layout engine (compiler/layout.py), not the HTML alone
+    general: bool = True             # False: written only for document types that list it (doctypes.py)
+    # A pass after writing that pins what the writer cannot (dates in zip entries): (path, epoch).
+    normalise: Callable[[Path, int], None] | None = field(default=None, compare=False)
+
+    @property
+    def changing_options(self) -> tuple[str, ...]:
+        """Every BuildOptions field this format's bytes depend on."""
+        return COMMON_OPTIONS + self.options
+
+
+def parse_reference_docx(text: str) -> Path:
+    """An argparse type: an existing Word file (a zip holding word/styles.xml)."""
+    path = Path(text)
+    try:
+        with zipfile.ZipFile(path) as package:
+            package.getinfo("word/styles.xml")
+    except (OSError, zipfile.BadZipFile, KeyError):
+        raise argparse.ArgumentTypeError(
+            f"{text}: not a Word file with styles; save one from Word as .docx, or copy "
+            "templates/reference.docx and restyle it") from None
+    return path
+
+
+# In build order, the slowest to write first.
+FORMATS: dict[str, Format] = {}
+
+
+def register(declaration: Format) -> Format:
+    """Add a format (last in build order); a test or a plugin can add its own the same way."""
+    FORMATS[declaration.name] = declaration
+    return declaration
+
+
+register(Format(
+    "pdf", ".pdf", "compiler.writers.pdf", options=("pdf_variant",), variants=PDF_VARIANTS,
+    lays_out=True,
+    arguments=(Argument("--pdf-variant", "pdf_variant", metavar="V", choices=PDF_VARIANTS, type=str.lower,
+                        help="write PDF/A or PDF/UA, e.g. pdf/a-3b (default: a tagged PDF); one of "
+                        + ", ".join(PDF_VARIANTS)),)))
+register(Format(
+    "docx", ".docx", "compiler.writers.docx", options=("reference_docx",), files=("reference_docx",),
+    normalise=normalise_docx,
+    arguments=(Argument("--reference-docx", "reference_docx", metavar="FILE", type=parse_reference_docx,
+                        help="a Word file whose styles (fonts, colours, spacing, margins) every .docx "
+                        "takes, like pandoc's --reference-doc (default: templates/reference.docx)"),)))
 
 
 @dataclass(frozen=True)
 class WriteResult:
-    """What a writer reports about a file it wrote: its page count if known, and any warnings."""
+    """What a writer reports about a file it wrote: warnings, each a sentence saying what to do."""
 
-    pages: int | None = None
     warnings: tuple[str, ...] = ()
 
 
+def format_named(name: str) -> Format:
+    """The declared format called `name` ("pdf", "docx", ...)."""
+    return FORMATS[name]
+
+
 def writer(format_name: str) -> ModuleType:
-    """The writer module for a format name ("pdf", "docx")."""
-    return import_module(WRITER_MODULES[format_name])
+    """The writer module of a declared format (imported now, if not yet)."""
+    return import_module(FORMATS[format_name].module)

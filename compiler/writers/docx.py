@@ -17,19 +17,17 @@ from docx.styles.style import BaseStyle, StyleFactory
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from compiler.render import resolve_page_size, resolve_paper
-from compiler.writers import BuildOptions, RenderedDocument, WriteResult
+from compiler.document import BuildOptions, RenderedDocument
+from compiler.writers import WriteResult
 from compiler.writers.docx_ooxml import (
     StyleIndex, abstract_num_id, add_abstract_list, add_restarting_num, add_spacer, append_field,
     append_hyperlink, end_section, repeat_header_row, set_paragraph_numbering, set_right_to_left,
     style_numbering,
 )
 from compiler.writers.docx_package import (
-    Metadata, add_missing_styles, build_time, open_reference, page_size_mm,
-    set_core_properties, set_language, set_page_size,
+    Metadata, add_missing_styles, build_time, open_reference, set_core_properties, set_language,
+    set_page_size,
 )
-
-SUFFIX = ".docx"
 
 # Every style the templates' HTML can map to; a user's reference lacking one gets ours.
 STYLES = ["Normal", "Body Text", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3",
@@ -87,8 +85,7 @@ def write(document: RenderedDocument, target: Path, options: BuildOptions) -> Wr
     writer = TreeWriter(word)
     metadata = writer.read_metadata(root)
     writer.prepare_styles()
-    paper = resolve_paper(document.brief, options)
-    set_page_size(word, *page_size_mm(resolve_page_size(document.doctype, paper)))
+    set_page_size(word, document.page.width_mm, document.page.height_mm)
     writer.write_header_footer(metadata)
     body = root.find("body")
     writer.write_children(body, word, Scope(heading_shift=top_heading_level(body) - 1))

@@ -13,17 +13,14 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm
 
+from compiler.locations import TEMPLATES_DIR
 from compiler.reproducible import utc_datetime
 from compiler.writers.docx_ooxml import StyleIndex, copy_style
 
-REFERENCE_DOCX = Path(__file__).resolve().parent.parent.parent / "templates" / "reference.docx"
-
-PAPER_SIZES_MM = {"a4": (210, 297), "a5": (148, 210), "a3": (297, 420),
-                  "letter": (215.9, 279.4), "legal": (215.9, 355.6)}
+REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
 CORE_PROPERTY_LIMIT = 255
 EAST_ASIAN_LANGUAGES = {"zh", "ja", "ko"}
 RIGHT_TO_LEFT_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug"}
-LENGTH_UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
 
 
 @dataclass(frozen=True)
@@ -74,24 +71,6 @@ def ours_styles() -> StyleIndex:
     return StyleIndex(docx.Document(str(REFERENCE_DOCX)).styles.element)
 
 
-def page_size_mm(page_size: str) -> tuple[float, float]:
-    """Width and height in mm of a CSS @page size such as "A4 portrait" or "320mm 180mm"."""
-    words = page_size.lower().split()
-    lengths = [parse_length(word) for word in words if word[0].isdigit()]
-    if len(lengths) == 2:
-        return lengths[0], lengths[1]
-    named = [PAPER_SIZES_MM[word] for word in words if word in PAPER_SIZES_MM]
-    width, height = named[0] if named else PAPER_SIZES_MM["a4"]
-    return (height, width) if "landscape" in words else (width, height)
-
-
-def parse_length(word: str) -> float:
-    for unit, millimetres in LENGTH_UNITS_MM.items():
-        if word.endswith(unit):
-            return float(word[: -len(unit)]) * millimetres
-    raise ValueError(f"page size length without a unit: {word!r}")
-
-
 def set_page_size(document: Document, width_mm: float, height_mm: float) -> None:
     """Paper size and orientation per document type; margins stay the reference's."""
     for section in document.sections:
@@ -123,14 +102,14 @@ def set_language(document: Document, language: str) -> None:
 
 def set_core_properties(document: Document, metadata: Metadata, when: datetime) -> None:
     properties = document.core_properties
-    properties.title = shorten(metadata.title)
-    properties.author = shorten(metadata.author)
-    properties.last_modified_by = shorten(metadata.author)
-    properties.subject = shorten(metadata.description)
-    properties.keywords = shorten(metadata.keywords)
-    properties.language = shorten(metadata.language)
+    properties.title = fit_core_property(metadata.title)
+    properties.author = fit_core_property(metadata.author)
+    properties.last_modified_by = fit_core_property(metadata.author)
+    properties.subject = fit_core_property(metadata.description)
+    properties.keywords = fit_core_property(metadata.keywords)
+    properties.language = fit_core_property(metadata.language)
     properties.comments = ""
-    properties.category = shorten(metadata.classification)
+    properties.category = fit_core_property(metadata.classification)
     properties.content_status = ""
     properties.revision = 1
     properties.created = when
@@ -138,7 +117,7 @@ def set_core_properties(document: Document, metadata: Metadata, when: datetime) 
     properties.last_printed = when
 
 
-def shorten(text: str) -> str:
+def fit_core_property(text: str) -> str:
     """Text cut at a word to the 255 characters a core property holds."""
     if len(text) <= CORE_PROPERTY_LIMIT:
         return text

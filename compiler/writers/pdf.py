@@ -1,66 +1,20 @@
-"""PDF writer: lays the rendered HTML out with WeasyPrint, checks the page budget, writes a tagged PDF."""
+"""PDF writer: lays the rendered document out, checks its page budget, writes a tagged PDF."""
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox, PageBox
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from compiler.fonts import check_fonts_installed, font_files
-from compiler.render import TEMPLATES_DIR, RenderError
-from compiler.writers import BuildOptions, RenderedDocument, WriteResult
+from compiler.diagnostics import RenderError
+from compiler.document import BuildOptions, RenderedDocument
+from compiler.layout import lay_out
+from compiler.writers import PDF_VARIANTS, WriteResult
 
-SUFFIX = ".pdf"
-PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2a", "pdf/a-3a", "pdf/a-2u", "pdf/a-3u",
-                "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
-ONE_PAGE_ATTRIBUTE = "data-one-page"
-LABEL_ATTRIBUTE = "data-label"
-WARNING_META = "build-warning"
 LINE_HEIGHT_EM = 1.4  # converts an overflow height into "about N lines" of body text
-
-
-class ResourceRefused(Exception):
-    """A template or stylesheet asked for something outside templates/ and the declared fonts."""
-
-
-class SandboxFetcher(URLFetcher):
-    """WeasyPrint 70 URL fetcher that serves only files under templates/ and the declared font files."""
-
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=("file",), fail_on_errors=True)
-
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        path = resolve_allowed(url)
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
-
-
-def resolve_allowed(url: str) -> Path:
-    """The local file a URL names, if the sandbox allows it; else ResourceRefused."""
-    parts = urlsplit(url)
-    if parts.scheme != "file":
-        raise ResourceRefused(f"refused to load {url!r}: only files under templates/ may be used")
-    path = Path(unquote(parts.path)).resolve()
-    if path in font_files() or path.is_relative_to(TEMPLATES_DIR):
-        return path
-    raise ResourceRefused(f"refused to load {path}: only files under templates/ and the document "
-                          "fonts may be used")
-
-
-@lru_cache(maxsize=1)
-def font_configuration() -> FontConfiguration:
-    """One font configuration per process, so @font-face files are loaded once."""
-    return FontConfiguration()
 
 
 @lru_cache(maxsize=1)
@@ -72,17 +26,6 @@ def check_subsetter() -> tuple[str, ...]:
         return ()
     return ("libharfbuzz-subset0 (HarfBuzz 4.1 or later) is missing: fonts are subset with fontTools, "
             "which is much slower; install it with scripts/setup-system",)
-
-
-def lay_out(document: RenderedDocument) -> Document:
-    """WeasyPrint's page layout of the document, resources limited to the sandbox."""
-    check_fonts_installed()
-    html = HTML(string=document.html, base_url=TEMPLATES_DIR.as_uri() + "/",
-                url_fetcher=SandboxFetcher())
-    try:
-        return html.render(font_config=font_configuration())
-    except FatalURLFetchingError as error:
-        raise RenderError(f"{document.doctype.name}: {error.__cause__ or error}") from None
 
 
 def find_overflowing(layout: Document, labels: dict[str, str]) -> list[str]:
@@ -170,34 +113,8 @@ def write_options(options: BuildOptions) -> dict[str, object]:
 def write(document: RenderedDocument, target: Path, options: BuildOptions) -> WriteResult:
     """Lay out the document, check it fits its budget, and write it as PDF to `target`."""
     pdf_options = write_options(options)
-    layout = lay_out(document)
-    markers = read_markers(document)
-    check_one_page_elements(document, layout, markers.one_page)
+    layout = lay_out(document.html, document.doctype.name)
+    check_one_page_elements(document, layout, {slide.anchor: slide.label for slide in document.slides})
     warnings = check_page_budget(document, layout)
     layout.write_pdf(target, **pdf_options)
-    notes = tuple(f"{document.doctype.name} {warning}" for warning in markers.warnings)
-    return WriteResult(pages=len(layout.pages), warnings=check_subsetter() + notes + warnings)
-
-
-@dataclass
-class Markers:
-    """What the templates mark in the HTML for the writer: one-page elements and build warnings."""
-
-    one_page: dict[str, str] = field(default_factory=dict)  # id -> label, in document order
-    warnings: list[str] = field(default_factory=list)
-
-
-def read_markers(document: RenderedDocument) -> Markers:
-    """Elements marked `data-one-page` (with their `data-label`) and `<meta name="build-warning">`."""
-    markers = Markers()
-
-    class Reader(HTMLParser):
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            found = dict(attrs)
-            if ONE_PAGE_ATTRIBUTE in found and found.get("id"):
-                markers.one_page[found["id"]] = found.get(LABEL_ATTRIBUTE) or found["id"]
-            if tag == "meta" and found.get("name") == WARNING_META:
-                markers.warnings.append(found.get("content") or "")
-
-    Reader(convert_charrefs=True).feed(document.html)
-    return markers
+    return WriteResult(warnings=check_subsetter() + warnings)

@@ -19,7 +19,8 @@ from compiler.build import BuildRequest, build
 from compiler.console import Console
 from compiler.content.model import Brief
 from compiler.diagnostics import BriefError, Problem
-from compiler.writers import RenderedDocument, WriteResult
+from compiler.document import RenderedDocument
+from compiler.writers import WriteResult
 
 # Every output of a brief, sorted by name.
 OUTPUTS = ["factsheet.docx", "factsheet.pdf", "memo.docx", "memo.pdf", "slides.docx", "slides.pdf"]
@@ -72,7 +73,6 @@ def fake_load_brief(path: Path) -> Brief:
 
 def make_writer(engine: Engine, suffix: str) -> types.ModuleType:
     module = types.ModuleType(f"fake_writer_{suffix}")
-    module.SUFFIX = f".{suffix}"
 
     def write(document: RenderedDocument, target: Path, options: object) -> WriteResult:
         name = f"{document.doctype.name}.{suffix}"
@@ -85,7 +85,7 @@ def make_writer(engine: Engine, suffix: str) -> types.ModuleType:
             write_tiny_docx(target, document.html)
         else:
             target.write_text(f"{suffix}\n{document.html}\n{options.source_date_epoch}\n")
-        return WriteResult(pages=1)
+        return WriteResult()
 
     module.write = write
     return module

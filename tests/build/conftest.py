@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import types
 
@@ -9,7 +10,8 @@ import pytest
 
 from buildkit import Engine, fake_load_brief, make_writer
 from compiler.content.model import Brief
-from compiler.writers import WRITER_MODULES, RenderedDocument
+from compiler.document import RenderedDocument
+from compiler.writers import FORMATS
 
 
 @pytest.fixture
@@ -35,7 +37,7 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> Engine:
     for suffix in ("pdf", "docx"):
         module = make_writer(state, suffix)
         monkeypatch.setitem(sys.modules, module.__name__, module)
-        monkeypatch.setitem(WRITER_MODULES, suffix, module.__name__)
+        monkeypatch.setitem(FORMATS, suffix, dataclasses.replace(FORMATS[suffix], module=module.__name__))
     return state
 
 

@@ -85,7 +85,7 @@ def test_changed_shared_input_rebuilds_everything(tmp_path: Path, engine: Engine
 
 
 def test_changed_options_rebuild_and_a_deleted_output_comes_back(tmp_path: Path, engine: Engine) -> None:
-    from compiler.writers import BuildOptions
+    from compiler.document import BuildOptions
 
     brief = write_brief(tmp_path, "alpha")
     out = tmp_path / "build"
@@ -135,7 +135,7 @@ def test_a_brief_with_problems_builds_nothing_and_the_others_still_build(tmp_pat
 
 
 def test_a_reference_docx_rebuilds_the_word_files_only(tmp_path: Path, engine: Engine) -> None:
-    from compiler.writers import BuildOptions
+    from compiler.document import BuildOptions
 
     brief = write_brief(tmp_path, "alpha")
     out = tmp_path / "build"

@@ -22,7 +22,8 @@ from compiler.diagnostics import BriefError
 from compiler.doctypes import DOCUMENT_TYPES, document_type
 from compiler.fonts import covered_characters
 from compiler.render import render_html
-from compiler.writers import BuildOptions, writer
+from compiler.document import BuildOptions
+from compiler.writers import writer
 from tests.hostile.reading import contains_literally, docx_text, pdf_text
 
 # A generous bound per example: checking a small brief takes milliseconds, so only a hang reaches it.

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 from compiler.build import BuildRequest, Console, build
 from compiler.content import check_brief
 from compiler.fonts import font_files
-from compiler.render import TEMPLATES_DIR
-from compiler.writers import pdf as pdf_writer
+from compiler.locations import TEMPLATES_DIR
+from compiler import layout
 from tests.hostile.reading import (SAFE_LINK_SCHEMES, contains_literally, docx_active_parts,
                                    docx_external_targets, docx_text, pdf_active_content, pdf_font_names,
                                    pdf_link_targets, pdf_text, pdf_word_boxes)
@@ -110,7 +110,7 @@ class Built:
 
 def install_spy(monkeypatch: pytest.MonkeyPatch, spy: Spy) -> None:
     """Record every fetch of the PDF writer's sandbox, and refuse (and record) every network connection."""
-    fetch = pdf_writer.SandboxFetcher.fetch
+    fetch = layout.SandboxFetcher.fetch
 
     def recording_fetch(self, url, *args, **kwargs):
         spy.urls.append(url)
@@ -122,7 +122,7 @@ def install_spy(monkeypatch: pytest.MonkeyPatch, spy: Spy) -> None:
             raise OSError("network access during a build")
         return refused
 
-    monkeypatch.setattr(pdf_writer.SandboxFetcher, "fetch", recording_fetch)
+    monkeypatch.setattr(layout.SandboxFetcher, "fetch", recording_fetch)
     monkeypatch.setattr(socket.socket, "connect", refuse("socket.connect"))
     monkeypatch.setattr(socket.socket, "connect_ex", refuse("socket.connect_ex"))
     monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from compiler.doctypes import document_type
-from compiler.limits import (HTML_VARIABLE, MAX_HTML_BYTES, MEMORY_VARIABLE, SECONDS_VARIABLE,
+from compiler.bounds import (HTML_VARIABLE, MAX_HTML_BYTES, MEMORY_VARIABLE, SECONDS_VARIABLE,
                              LimitExceeded, check_html_size, render_bounds)
-from compiler.writers import RenderedDocument
+from compiler.document import RenderedDocument
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 HANG_SECONDS = 60
@@ -68,14 +68,14 @@ def test_a_brief_that_multiplies_is_stopped_before_layout(tmp_path: Path) -> Non
 def test_html_size_bound_names_the_document() -> None:
     document = RenderedDocument(document_type("slides"), None, "x" * (MAX_HTML_BYTES + 1))
     with pytest.raises(LimitExceeded) as raised:
-        check_html_size(document, "slides.pdf")
+        check_html_size(document.html, "slides.pdf")
     assert str(raised.value) == (f"slides.pdf: would be 4.0 MiB of HTML, more than the 4 MiB limit "
                                  f"({HTML_VARIABLE}; a real brief makes about 50 KB); shorten the brief, "
                                  "for instance goals citing fewer claims")
 
 
 def test_time_bound_stops_a_runaway_output() -> None:
-    program = ("from compiler.limits import LimitExceeded, render_bounds\n"
+    program = ("from compiler.bounds import LimitExceeded, render_bounds\n"
                "try:\n"
                "    with render_bounds('memo.pdf'):\n"
                "        while True: pass\n"

@@ -17,7 +17,8 @@ from compiler.content.model import Brief
 from compiler.doctypes import DOCUMENT_TYPES
 from compiler.markup import plain_text
 from compiler.render import render_html
-from compiler.writers import BuildOptions, RenderedDocument, WriteResult
+from compiler.document import BuildOptions, RenderedDocument
+from compiler.writers import WriteResult
 from compiler.writers import pdf as pdf_writer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +34,7 @@ class BuiltPdf:
     path: Path
     html: str
     result: WriteResult
+    document: RenderedDocument | None = None
 
     @property
     def reader(self) -> PdfReader:
@@ -56,13 +58,13 @@ def build_pdfs(brief: Brief, folder: Path, options: BuildOptions | None = None) 
     for doctype in DOCUMENT_TYPES:
         document = render_html(brief, doctype, options)
         target = folder / f"{doctype.name}.pdf"
-        built[doctype.name] = BuiltPdf(target, document.html, pdf_writer.write(document, target, options))
+        built[doctype.name] = BuiltPdf(target, document.html, pdf_writer.write(document, target, options), document)
     return built
 
 
 def write_pdf(document: RenderedDocument, target: Path, options: BuildOptions | None = None) -> BuiltPdf:
     """One rendered document written as PDF."""
-    return BuiltPdf(target, document.html, pdf_writer.write(document, target, options or BuildOptions()))
+    return BuiltPdf(target, document.html, pdf_writer.write(document, target, options or BuildOptions()), document)
 
 
 def write_brief(folder: Path, data: dict[str, Any], name: str = "brief.yaml") -> Brief:

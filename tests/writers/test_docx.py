@@ -22,7 +22,8 @@ from compiler.content.model import Brief
 from compiler.doctypes import document_type
 from compiler.render import render_html
 from compiler.reproducible import normalise_docx_bytes
-from compiler.writers import BuildOptions, RenderedDocument, WriteResult
+from compiler.document import BuildOptions, RenderedDocument
+from compiler.writers import WriteResult
 from compiler.writers import docx as docx_writer
 from compiler.writers.docx_package import REFERENCE_DOCX
 

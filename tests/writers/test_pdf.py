@@ -12,8 +12,11 @@ from compiler.content import load_brief
 from compiler.doctypes import document_type
 from compiler.fonts import font_files
 from compiler.markup import plain_text
-from compiler.render import RenderError, render_html
-from compiler.writers import BuildOptions
+from compiler.diagnostics import RenderError
+from compiler.render import render_html
+from compiler.document import BuildOptions
+from compiler import layout
+from compiler.locations import TEMPLATES_DIR
 from compiler.writers import pdf as pdf_writer
 from tests.hostile.reading import pdf_word_boxes
 from tests.render.reading import (CASES, SCO_BRIEF, BuiltPdf, build_pdfs, contains_words,
@@ -177,7 +180,7 @@ def test_slides_put_several_claims_on_a_slide(sco: dict[str, BuiltPdf], sco_brie
 def test_slides_body_text_is_at_least_24pt_on_a_13_33_inch_slide(sco: dict[str, BuiltPdf]) -> None:
     width_pt = float(sco["slides"].reader.pages[0].mediabox.width)
     smallest = 24 * width_pt / (13.333 * 72)
-    css = (Path(pdf_writer.TEMPLATES_DIR) / "slides.css").read_text()
+    css = (TEMPLATES_DIR / "slides.css").read_text()
     body = float(re.search(r"body \{ font-size: ([\d.]+)pt", css).group(1))
     assert body >= smallest - 0.05
 
@@ -221,14 +224,14 @@ def test_factsheet_shows_bottom_line_figures_and_claims(sco: dict[str, BuiltPdf]
 
 
 def test_factsheet_shows_seven_figures_without_a_warning(sco: dict[str, BuiltPdf]) -> None:
-    assert not any("figures" in warning for warning in sco["factsheet"].result.warnings)
+    assert not any("figures" in warning for warning in sco["factsheet"].document.warnings)
 
 
 def test_factsheet_warns_when_it_leaves_figures_out(large: dict[str, BuiltPdf]) -> None:
     figures = len(load_brief(CASES / "elsewhere-large" / "brief.yaml").data["figures"])
     assert figures > 8
     assert f"factsheet shows the first 8 of {figures} figures (its limit); put the most important first, " \
-           "or remove some" in large["factsheet"].result.warnings
+           "or remove some" in large["factsheet"].document.warnings
 
 
 SENTENCE = "The article makes a long and winding claim that goes on for a good while. "
@@ -318,10 +321,10 @@ def test_resources_outside_templates_and_fonts_are_refused(reference: str, tmp_p
 
 
 def test_templates_and_declared_fonts_are_allowed() -> None:
-    stylesheet = (pdf_writer.TEMPLATES_DIR / "memo.css").as_uri()
-    assert pdf_writer.resolve_allowed(stylesheet) == pdf_writer.TEMPLATES_DIR / "memo.css"
+    stylesheet = (TEMPLATES_DIR / "memo.css").as_uri()
+    assert layout.resolve_allowed(stylesheet) == TEMPLATES_DIR / "memo.css"
     for path in font_files():
-        assert pdf_writer.resolve_allowed(path.as_uri()) == path
+        assert layout.resolve_allowed(path.as_uri()) == path
 
 
 def test_a_missing_harfbuzz_subsetter_is_a_build_warning(monkeypatch: pytest.MonkeyPatch) -> None:

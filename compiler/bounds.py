@@ -15,10 +15,8 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from compiler.writers import RenderedDocument
+from compiler.diagnostics import ExpectedError
 
 MAX_HTML_BYTES = 4 * 2**20
 """Largest rendered HTML of one document (4 MiB; a real brief makes 15 to 50 KB)."""
@@ -35,9 +33,8 @@ SECONDS_VARIABLE = "BRIEFING_RENDER_SECONDS"
 MEMORY_VARIABLE = "BRIEFING_RENDER_MEMORY_MB"
 
 
-class LimitExceeded(Exception):
-    """An output went past one of the bounds; the message names it and what to do (the build prints it
-    as it is, like a RenderError: build.EXPECTED_ERRORS)."""
+class LimitExceeded(ExpectedError):
+    """An output went past one of the bounds; the message names it and what to do."""
 
 
 def read_setting(variable: str, default: float, scale: float = 1) -> float:
@@ -49,10 +46,10 @@ def read_setting(variable: str, default: float, scale: float = 1) -> float:
         return default
 
 
-def check_html_size(document: RenderedDocument, label: str) -> None:
+def check_html_size(html: str, label: str) -> None:
     """LimitExceeded when a document's HTML is too large to lay out in reasonable time and memory."""
     limit = read_setting(HTML_VARIABLE, MAX_HTML_BYTES, 2**20)
-    size = len(document.html.encode("utf-8"))
+    size = len(html.encode("utf-8"))
     if 0 < limit < size:
         raise LimitExceeded(
             f"{label}: would be {size / 2**20:.1f} MiB of HTML, more than the {limit / 2**20:g} MiB limit "

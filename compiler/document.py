@@ -1,0 +1,48 @@
+"""What rendering hands to the writers: a document (HTML plus what rendering decided) and the build options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from compiler.content.model import Brief
+    from compiler.doctypes import DocumentType
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Settings that change what a writer produces; each format declares which of them it reads
+    (compiler/writers/__init__.py), and only those are part of what its outputs depend on."""
+
+    paper: str | None = None           # "a4" | "letter"; None: the brief's setting, else A4
+    pdf_variant: str | None = None     # e.g. "pdf/a-3b"; None: tagged PDF
+    reference_docx: Path | None = None  # None: templates/reference.docx
+    source_date_epoch: int | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A document's page, parsed once: the CSS @page size the templates write, and its size in mm."""
+
+    css: str
+    width_mm: float
+    height_mm: float
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    """One document type rendered for one brief: its HTML and the structure rendering decided.
+
+    `slides` are the planned slides of a deck (compiler/slides.py `Slide`, in order; empty for other
+    documents); `warnings` say what the document leaves out (e.g. figures past its limit), and reach
+    the console whichever formats are written.
+    """
+
+    doctype: DocumentType
+    brief: Brief
+    html: str
+    page: Page | None = None
+    slides: tuple[Any, ...] = ()
+    warnings: tuple[str, ...] = ()

@@ -1,0 +1,65 @@
+"""The layout engine: WeasyPrint lays a document's HTML out into pages, reading only sandboxed files.
+
+Both the slide planner (which measures drafts of the deck) and the PDF writer lay documents out;
+neither owns the engine, so it lives here.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.document import Document
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from compiler.diagnostics import ExpectedError, RenderError
+from compiler.fonts import check_fonts_installed, font_files
+from compiler.locations import TEMPLATES_DIR
+
+
+class ResourceRefused(ExpectedError):
+    """A template or stylesheet asked for something outside templates/ and the declared fonts."""
+
+
+class SandboxFetcher(URLFetcher):
+    """WeasyPrint 70 URL fetcher that serves only files under templates/ and the declared font files."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("file",), fail_on_errors=True)
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        path = resolve_allowed(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+
+
+def resolve_allowed(url: str) -> Path:
+    """The local file a URL names, if the sandbox allows it; else ResourceRefused."""
+    parts = urlsplit(url)
+    if parts.scheme != "file":
+        raise ResourceRefused(f"refused to load {url!r}: only files under templates/ may be used")
+    path = Path(unquote(parts.path)).resolve()
+    if path in font_files() or path.is_relative_to(TEMPLATES_DIR):
+        return path
+    raise ResourceRefused(f"refused to load {path}: only files under templates/ and the document "
+                          "fonts may be used")
+
+
+@lru_cache(maxsize=1)
+def font_configuration() -> FontConfiguration:
+    """One font configuration per process, so @font-face files are loaded once."""
+    return FontConfiguration()
+
+
+def lay_out(html: str, label: str) -> Document:
+    """WeasyPrint's page layout of `html`, resources limited to the sandbox; errors name `label`."""
+    check_fonts_installed()
+    document = HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=SandboxFetcher())
+    try:
+        return document.render(font_config=font_configuration())
+    except FatalURLFetchingError as error:
+        raise RenderError(f"{label}: {error.__cause__ or error}") from None
