@@ -12,6 +12,15 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Page:
+    """A document's page, parsed once: the CSS @page size the templates write, and its size in mm."""
+
+    css: str
+    width_mm: float
+    height_mm: float
+
+
+@dataclass(frozen=True)
 class BuildOptions:
     """Settings that change what a writer produces; each format declares which of them it reads
     (compiler/writers/__init__.py), and only those are part of what its outputs depend on."""
@@ -20,15 +29,6 @@ class BuildOptions:
     pdf_variant: str | None = None     # e.g. "pdf/a-3b"; None: tagged PDF
     reference_docx: Path | None = None  # None: templates/reference.docx
     source_date_epoch: int | None = None
-
-
-@dataclass(frozen=True)
-class Page:
-    """A document's page, parsed once: the CSS @page size the templates write, and its size in mm."""
-
-    css: str
-    width_mm: float
-    height_mm: float
 
 
 @dataclass(frozen=True)

@@ -138,9 +138,11 @@ def hash_options(options: object, keep: tuple[str, ...]) -> str:
 
 def change_reasons(recorded: dict[str, str], depends: dict[str, str]) -> list[str]:
     """Why an output whose dependencies were `recorded` differs from one made from `depends`."""
-    extra = sorted((set(recorded) | set(depends)) - set(CHANGE_REASONS))
-    reasons = {**CHANGE_REASONS, **{key: f"{key.replace('_', ' ')} changed" for key in extra}}
-    return [reason for key, reason in reasons.items() if recorded.get(key) != depends.get(key)]
+    declared = sorted((set(recorded) | set(depends)) - set(CHANGE_REASONS))
+    reasons = list(CHANGE_REASONS.items())
+    after = [key for key, _ in reasons].index("templates") + 1  # a format's files sit beside the templates
+    reasons[after:after] = [(key, f"{key.replace('_', ' ')} changed") for key in declared]
+    return [reason for key, reason in reasons if recorded.get(key) != depends.get(key)]
 
 
 class Dependencies:
