@@ -43,6 +43,6 @@ class RenderedDocument:
     doctype: DocumentType
     brief: Brief
     html: str
-    page: Page | None = None
+    page: Page
     slides: tuple[Any, ...] = ()
     warnings: tuple[str, ...] = ()

@@ -64,6 +64,18 @@ def test_paper_and_pdf_variant_options(capsys: pytest.CaptureFixture[str], tmp_p
     assert b"pdfaid" in PdfReader(memo).xmp_metadata.stream.get_data()
 
 
+@pytest.mark.parametrize("formats", ["docx", "pdf", "pdf,docx"])
+def test_what_a_document_leaves_out_is_said_once_whichever_formats_are_built(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, formats: str) -> None:
+    brief = CASES / "elsewhere-large" / "brief.yaml"
+    status, _, err = build(capsys, str(brief), "--out", str(tmp_path), "--format", formats)
+
+    assert status == 0
+    warning = (f"{brief}:1:1: warning: factsheet shows the first 8 of 10 figures (its limit); put the most "
+               "important first, or remove some")
+    assert err.splitlines().count(warning) == 1
+
+
 def test_unknown_paper_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["build", "--paper", "a5"])

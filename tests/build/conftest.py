@@ -10,7 +10,7 @@ import pytest
 
 from buildkit import Engine, fake_load_brief, make_writer
 from compiler.content.model import Brief
-from compiler.document import RenderedDocument
+from compiler.document import Page, RenderedDocument
 from compiler.writers import FORMATS
 
 
@@ -26,7 +26,8 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> Engine:
 
     def render_html(brief: Brief, doctype: object, options: object) -> RenderedDocument:
         time.sleep(state.delay)
-        return RenderedDocument(doctype, brief, f"{doctype.name}: {brief.data['claims'][0]['text']}")
+        return RenderedDocument(doctype, brief, f"{doctype.name}: {brief.data['claims'][0]['text']}",
+                                Page("A4", 210, 297))
 
     render = types.ModuleType("compiler.render")
     render.render_html = render_html

@@ -20,7 +20,7 @@ from compiler.cli import main
 from compiler.content.loader import load_brief
 from compiler.content.model import Brief
 from compiler.doctypes import document_type
-from compiler.render import render_html
+from compiler.render import render_html, resolve_page
 from compiler.reproducible import normalise_docx_bytes
 from compiler.document import BuildOptions, RenderedDocument
 from compiler.writers import WriteResult
@@ -38,7 +38,8 @@ def write_html(tmp_path: Path, html: str, doctype: str = "memo", paper: str | No
     brief = Brief(path=tmp_path / "fixture.yaml", data={"brief": {"paper": paper} if paper else {}})
     tmp_path.mkdir(parents=True, exist_ok=True)
     target = tmp_path / f"{doctype}.docx"
-    result = docx_writer.write(RenderedDocument(document_type(doctype), brief, html), target,
+    page = resolve_page(document_type(doctype), paper or "a4")
+    result = docx_writer.write(RenderedDocument(document_type(doctype), brief, html, page), target,
                                BuildOptions(source_date_epoch=EPOCH, **options))
     return docx.Document(str(target)), result, target
 
