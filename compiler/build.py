@@ -17,7 +17,7 @@ from compiler.manifest import (Dependencies, Manifest, OutputRecord, change_reas
                                record_output, write_manifest)
 from compiler.outputs import (edited_copy_path, folder_lock, hash_file, move_into_place,
                               remove_temporaries, temporary_path)
-from compiler.writers import FORMATS, format_named
+from compiler.writers import FORMATS, format_named, write_order
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -208,7 +208,8 @@ def describe_failure(brief: Brief, step: str, error: Exception) -> list[Problem]
     return [file_problem(brief.path, f"{step}: {type(error).__name__}: {error}")]
 
 
-def write_output(document: RenderedDocument, output: Output, options: BuildOptions) -> tuple[Written, list[str]]:
+def write_output(document: RenderedDocument, output: Output,
+                 options: BuildOptions) -> tuple[Written, list[str]]:
     """Write one format to a temporary file beside the target; remove it if writing fails."""
     from compiler.writers import writer
 
@@ -268,7 +269,7 @@ def longest_first(tasks: list[Task]) -> list[Task]:
 
 
 def preload_engines(formats: Iterable[str]) -> None:
-    """Import the renderer, layout engine and writers once, before forking, so no worker imports them again."""
+    """Import the renderer, layout engine and writers before forking, so that no worker imports them again."""
     import compiler.layout  # noqa: F401 - the slide planner measures with it, whatever the formats
     import compiler.render  # noqa: F401
     from compiler.writers import writer
@@ -464,7 +465,7 @@ class Builder:
             for output in plan.stale:
                 self.report.line(plan.path, f"{output.target}: {', '.join(plan.reasons[output.name])}")
         # A document's slowest stale output starts its task; the others follow it.
-        stale = sorted(plan.stale, key=lambda output: list(FORMATS).index(output.format))
+        stale = sorted(plan.stale, key=lambda output: write_order(output.format))
         return [Task(brief, outputs[:1], options, later=outputs[1:]) for doctype in DOCUMENT_TYPES
                 if (outputs := tuple(output for output in stale if output.doctype == doctype))]
 

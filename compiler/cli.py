@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from compiler import __version__
+from compiler.document import PAPERS
 from compiler.writers import FORMATS
 
 
@@ -43,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--overwrite-edited", action="store_true",
                        help="replace outputs edited since the last build (default: keep them, write "
                        "NAME.new.EXT beside them and exit 1)")
-    build.add_argument("--paper", choices=("a4", "letter"), type=str.lower, default=None,
+    build.add_argument("--paper", choices=tuple(PAPERS), type=str.lower, default=None,
                        help="paper for the memo and factsheet (default: the brief's brief.paper, else a4)")
     build.add_argument("--format", type=parse_formats, default=None, metavar="LIST",
                        help=f"formats to write, comma-separated (default: {','.join(FORMATS)})")

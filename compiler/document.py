@@ -1,4 +1,4 @@
-"""What rendering hands to the writers: a document (HTML plus what rendering decided) and the build options."""
+"""What rendering hands to the writers: the document (HTML and what rendering decided), the build options."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from compiler.content.model import Brief
     from compiler.doctypes import DocumentType
+
+
+# Paper by the name a brief or --paper gives: its CSS name, and its portrait width and height in mm.
+PAPERS = {"a4": ("A4", 210, 297), "letter": ("letter", 215.9, 279.4)}
 
 
 @dataclass(frozen=True)

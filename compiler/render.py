@@ -1,4 +1,4 @@
-"""Rendering: one Jinja environment turns a brief into the document every writer reads (HTML, page, slides)."""
+"""Rendering: one Jinja environment turns a brief into the document every writer reads."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from compiler.content.model import Brief
 from compiler.doctypes import DocumentType
-from compiler.document import BuildOptions, Page, RenderedDocument
+from compiler.document import PAPERS, BuildOptions, Page, RenderedDocument
 from compiler.fonts import font_face_css, require_glyphs
 from compiler.locations import TEMPLATES_DIR
 from compiler.markup import plain_text, render_inline, render_paragraphs
@@ -19,8 +19,6 @@ from compiler.reproducible import document_date
 from compiler.slides import plan_slides
 from compiler.text import balance, estimate_lines, format_date, split_columns
 
-# Paper by the name a brief or --paper gives: its CSS name, and its portrait width and height in mm.
-PAPERS = {"a4": ("A4", 210, 297), "letter": ("letter", 215.9, 279.4)}
 DEFAULT_PAPER = "a4"
 DEFAULT_LANGUAGE = "en"
 
@@ -76,7 +74,7 @@ def resolve_paper(brief: Brief, options: BuildOptions) -> str:
 
 
 def resolve_page(doctype: DocumentType, paper: str) -> Page:
-    """A document type's page on the given paper, from its declared size ("{paper} portrait", "320mm 180mm")."""
+    """A document type's page on `paper`, from its declared size ("{paper} portrait", "320mm 180mm")."""
     words = doctype.page_size.split()
     if words[0] == "{paper}":
         name, width, height = PAPERS[paper]

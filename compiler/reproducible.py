@@ -1,8 +1,9 @@
-"""Byte-identical outputs: nothing in a Word file depends on when, or in which time zone, it was built.
+"""Byte-identical outputs: nothing in a file depends on when, or in which time zone, it was built.
 
 One rule for every format's dates: SOURCE_DATE_EPOCH when set, else midnight UTC of the brief's date.
 PDFs need no pass of their own: WeasyPrint writes no /ID unless asked and takes its dates from the
-HTML's `dcterms.created`/`modified`, which carry `document_date`.
+HTML's `dcterms.created`/`modified`, which carry `document_date`. Office files (Word; PowerPoint to
+come) get `normalise_package` after writing, as their format declares (compiler/writers/__init__.py).
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ def document_date(brief_date: object, epoch: int | None) -> str:
     return w3c_date(epoch) if epoch is not None else str(brief_date or "")
 
 
-def normalise_docx_bytes(data: bytes, epoch: int) -> bytes:
-    """The same Word file with fixed zip entry times and attributes and core dates set to the epoch.
+def normalise_package_bytes(data: bytes, epoch: int) -> bytes:
+    """The same Office package (a Word file) with fixed zip entry times and attributes, and core dates
+    set to the epoch.
 
     python-docx stamps each zip entry with the local time of saving and core.xml with "now"; the
     entry order it writes is already stable, so it is kept.
@@ -72,6 +74,6 @@ def normalise_docx_bytes(data: bytes, epoch: int) -> bytes:
     return output.getvalue()
 
 
-def normalise_docx(path: Path, epoch: int) -> None:
-    """Rewrite a Word file in place with `normalise_docx_bytes`."""
-    path.write_bytes(normalise_docx_bytes(path.read_bytes(), epoch))
+def normalise_package(path: Path, epoch: int) -> None:
+    """Rewrite an Office package in place with `normalise_package_bytes`."""
+    path.write_bytes(normalise_package_bytes(path.read_bytes(), epoch))

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from compiler.reproducible import normalise_docx
+from compiler.reproducible import normalise_package
 
 COMMON_OPTIONS = ("paper", "source_date_epoch")  # BuildOptions every format's bytes depend on
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2a", "pdf/a-3a", "pdf/a-2u", "pdf/a-3u",
@@ -47,7 +47,7 @@ class Format:
     files: tuple[str, ...] = ()      # of those, the ones naming a file whose content it is made from
     variants: tuple[str, ...] = ()   # sub-formats a writer can be asked for (PDF/A, PDF/UA)
     arguments: tuple[Argument, ...] = ()
-    lays_out: bool = False           # needs the layout engine (compiler/layout.py), not the HTML alone
+    lays_out: bool = False           # needs the layout engine (compiler/layout.py): slow, so written first
     general: bool = True             # False: written only for document types that list it (doctypes.py)
     # A pass after writing that pins what the writer cannot (dates in zip entries): (path, epoch).
     normalise: Callable[[Path, int], None] | None = field(default=None, compare=False)
@@ -71,12 +71,11 @@ def parse_reference_docx(text: str) -> Path:
     return path
 
 
-# In build order, the slowest to write first.
 FORMATS: dict[str, Format] = {}
 
 
 def register(declaration: Format) -> Format:
-    """Add a format (last in build order); a test or a plugin can add its own the same way."""
+    """Add a format; a test or a plugin can add its own the same way."""
     FORMATS[declaration.name] = declaration
     return declaration
 
@@ -89,7 +88,7 @@ register(Format(
                         + ", ".join(PDF_VARIANTS)),)))
 register(Format(
     "docx", ".docx", "compiler.writers.docx", options=("reference_docx",), files=("reference_docx",),
-    normalise=normalise_docx,
+    normalise=normalise_package,
     arguments=(Argument("--reference-docx", "reference_docx", metavar="FILE", type=parse_reference_docx,
                         help="a Word file whose styles (fonts, colours, spacing, margins) every .docx "
                         "takes, like pandoc's --reference-doc (default: templates/reference.docx)"),)))
@@ -105,6 +104,11 @@ class WriteResult:
 def format_named(name: str) -> Format:
     """The declared format called `name` ("pdf", "docx", ...)."""
     return FORMATS[name]
+
+
+def write_order(format_name: str) -> tuple[bool, int]:
+    """Sort key: formats that lay the document out (the slowest) first, then in declaration order."""
+    return not FORMATS[format_name].lays_out, list(FORMATS).index(format_name)
 
 
 def writer(format_name: str) -> ModuleType:

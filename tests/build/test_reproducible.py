@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from buildkit import OUTPUTS, snapshot
 from compiler.manifest import read_manifest
-from compiler.reproducible import date_epoch, environment_epoch, normalise_docx_bytes
+from compiler.reproducible import date_epoch, environment_epoch, normalise_package_bytes
 
 MINIMAL = Path(__file__).resolve().parents[1] / "cases" / "minimal" / "brief.yaml"
 RUNNER = Path(__file__).resolve().parent / "runner.py"
@@ -113,8 +113,8 @@ def test_normalising_a_word_file_fixes_its_zip_times_and_core_dates() -> None:
                              "</dcterms:modified></cp:coreProperties>")
         return data.getvalue()
 
-    first = normalise_docx_bytes(word_file((2024, 1, 2, 3, 4, 5), "2024-01-02T03:04:05Z"), NOV_27_2026)
-    second = normalise_docx_bytes(word_file((2025, 6, 7, 8, 9, 10), "2025-06-07T08:09:10Z"), NOV_27_2026)
+    first = normalise_package_bytes(word_file((2024, 1, 2, 3, 4, 5), "2024-01-02T03:04:05Z"), NOV_27_2026)
+    second = normalise_package_bytes(word_file((2025, 6, 7, 8, 9, 10), "2025-06-07T08:09:10Z"), NOV_27_2026)
 
     assert first == second
     with zipfile.ZipFile(io.BytesIO(first)) as archive:

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from compiler.content import check_brief, load_brief
 from compiler.diagnostics import BriefError
 from compiler.doctypes import DOCUMENT_TYPES, document_type
+from compiler.document import BuildOptions
 from compiler.fonts import covered_characters
 from compiler.render import render_html
-from compiler.document import BuildOptions
 from compiler.writers import writer
 from tests.hostile.reading import contains_literally, docx_text, pdf_text
 

@@ -14,11 +14,11 @@ import pytest
 from docx import Document as open_docx
 from pypdf import PdfReader
 
+from compiler import layout
 from compiler.build import BuildRequest, Console, build
 from compiler.content import check_brief
 from compiler.fonts import font_files
 from compiler.locations import TEMPLATES_DIR
-from compiler import layout
 from tests.hostile.reading import (SAFE_LINK_SCHEMES, contains_literally, docx_active_parts,
                                    docx_external_targets, docx_text, pdf_active_content, pdf_font_names,
                                    pdf_link_targets, pdf_text, pdf_word_boxes)

@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from compiler.content import load_brief
 from compiler.content.model import Brief
 from compiler.doctypes import DOCUMENT_TYPES
+from compiler.document import BuildOptions, RenderedDocument
 from compiler.markup import plain_text
 from compiler.render import render_html
-from compiler.document import BuildOptions, RenderedDocument
 from compiler.writers import WriteResult
 from compiler.writers import pdf as pdf_writer
 

@@ -9,8 +9,8 @@ import pytest
 
 from compiler.diagnostics import BriefError
 from compiler.doctypes import DOCUMENT_TYPES, document_type
-from compiler.render import create_environment, format_date, render_html
 from compiler.document import BuildOptions
+from compiler.render import create_environment, format_date, render_html
 from tests.render.reading import link_targets, small_brief, write_brief, write_pdf
 
 HOSTILE = {

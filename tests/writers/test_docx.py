@@ -20,9 +20,9 @@ from compiler.cli import main
 from compiler.content.loader import load_brief
 from compiler.content.model import Brief
 from compiler.doctypes import document_type
-from compiler.render import render_html, resolve_page
-from compiler.reproducible import normalise_docx_bytes
 from compiler.document import BuildOptions, RenderedDocument
+from compiler.render import render_html, resolve_page
+from compiler.reproducible import normalise_package_bytes
 from compiler.writers import WriteResult
 from compiler.writers import docx as docx_writer
 from compiler.writers.docx_package import REFERENCE_DOCX
@@ -335,7 +335,7 @@ def test_the_same_input_writes_the_same_bytes_once_normalised(tmp_path):
     html = FIXTURE.read_text(encoding="utf-8")
     _, _, first = write_html(tmp_path / "one", html)
     _, _, second = write_html(tmp_path / "two", html)
-    assert normalise_docx_bytes(first.read_bytes(), EPOCH) == normalise_docx_bytes(second.read_bytes(), EPOCH)
+    assert normalise_package_bytes(first.read_bytes(), EPOCH) == normalise_package_bytes(second.read_bytes(), EPOCH)
 
 
 def test_a_paragraph_that_starts_in_hebrew_is_set_from_the_right(tmp_path: Path) -> None:

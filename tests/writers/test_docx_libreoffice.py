@@ -13,8 +13,8 @@ from docx.shared import Pt
 
 from compiler.content.loader import load_brief
 from compiler.doctypes import DOCUMENT_TYPES, document_type
-from compiler.render import render_html
 from compiler.document import BuildOptions
+from compiler.render import render_html
 from compiler.writers import docx as docx_writer
 from compiler.writers.docx_package import REFERENCE_DOCX
 

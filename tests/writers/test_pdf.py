@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from compiler.content import load_brief
-from compiler.doctypes import document_type
-from compiler.fonts import font_files
-from compiler.markup import plain_text
-from compiler.diagnostics import RenderError
-from compiler.render import render_html
-from compiler.document import BuildOptions
 from compiler import layout
+from compiler.content import load_brief
+from compiler.diagnostics import RenderError
+from compiler.doctypes import document_type
+from compiler.document import BuildOptions
+from compiler.fonts import font_files
 from compiler.locations import TEMPLATES_DIR
+from compiler.markup import plain_text
+from compiler.render import render_html
 from compiler.writers import pdf as pdf_writer
 from tests.hostile.reading import pdf_word_boxes
 from tests.render.reading import (CASES, SCO_BRIEF, BuiltPdf, build_pdfs, contains_words,
