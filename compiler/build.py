@@ -17,7 +17,7 @@ from compiler.manifest import (Dependencies, Manifest, OutputRecord, change_reas
                                record_output, write_manifest)
 from compiler.outputs import (edited_copy_path, folder_lock, hash_file, move_into_place,
                               remove_temporaries, temporary_path)
-from compiler.writers import FORMATS, format_named, write_order
+from compiler.writers import FORMATS, format_named, write_order, writer
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -79,9 +79,9 @@ class Task:
     """Work for one process: write `outputs` of one document of one brief, rendering it unless given.
 
     A document is rendered once for all its formats: rendering can take a layout of its own (the
-    slides are measured). The first task writes the slowest format (the PDF); the other formats
-    (`later`) follow in a task of their own with the rendered document, which any worker can take,
-    so the Word file does not wait behind its PDF.
+    slides are measured). The first task writes the slowest format (one that lays the document out,
+    `writers.write_order`); the other formats (`later`) follow in a task of their own with the rendered
+    document, which any worker can take, so they do not wait behind the slow one.
     """
 
     brief: Brief
@@ -211,8 +211,6 @@ def describe_failure(brief: Brief, step: str, error: Exception) -> list[Problem]
 def write_output(document: RenderedDocument, output: Output,
                  options: BuildOptions) -> tuple[Written, list[str]]:
     """Write one format to a temporary file beside the target; remove it if writing fails."""
-    from compiler.writers import writer
-
     declaration = format_named(output.format)
     temporary = temporary_path(output.target)
     try:
@@ -272,7 +270,6 @@ def preload_engines(formats: Iterable[str]) -> None:
     """Import the renderer, layout engine and writers before forking, so that no worker imports them again."""
     import compiler.layout  # noqa: F401 - the slide planner measures with it, whatever the formats
     import compiler.render  # noqa: F401
-    from compiler.writers import writer
 
     for format_name in sorted(formats):
         writer(format_name)

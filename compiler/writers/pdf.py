@@ -12,7 +12,7 @@ from weasyprint.formatting_structure.boxes import LineBox, MarginBox, PageBox
 from compiler.diagnostics import RenderError
 from compiler.document import BuildOptions, RenderedDocument
 from compiler.layout import lay_out
-from compiler.writers import PDF_VARIANTS, WriteResult
+from compiler.writers import WriteResult, format_named
 
 LINE_HEIGHT_EM = 1.4  # converts an overflow height into "about N lines" of body text
 
@@ -105,8 +105,9 @@ def check_one_page_elements(document: RenderedDocument, layout: Document, labels
 
 def write_options(options: BuildOptions) -> dict[str, object]:
     """WeasyPrint's PDF options: tagged by default, a PDF/A variant on request."""
-    if options.pdf_variant and options.pdf_variant not in PDF_VARIANTS:
-        raise RenderError(f"unknown PDF variant {options.pdf_variant!r}; use one of {', '.join(PDF_VARIANTS)}")
+    variants = format_named("pdf").variants
+    if options.pdf_variant and options.pdf_variant not in variants:
+        raise RenderError(f"unknown PDF variant {options.pdf_variant!r}; use one of {', '.join(variants)}")
     return {"pdf_tags": True, "pdf_variant": options.pdf_variant}
 
 
