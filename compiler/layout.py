@@ -11,7 +11,11 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import HTML
+from compiler.libraries import load_weasyprint
+
+load_weasyprint()  # before any other WeasyPrint module: it loads the system libraries once
+
+from weasyprint import HTML  # noqa: E402
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse

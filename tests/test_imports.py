@@ -44,3 +44,23 @@ def test_format_declarations_load_no_engine() -> None:
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'docx', 'jinja2')))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert run.stdout.strip() == "[]"
+
+
+SPAWN_EVENTS = ("subprocess.Popen", "os.posix_spawn", "os.exec", "os.system", "os.spawn")
+LOAD_ENGINES = f"""
+import sys
+spawned = []
+sys.addaudithook(lambda event, args: spawned.append(repr(args[0])) if event in {SPAWN_EVENTS!r} else None)
+from compiler.build import preload_engines
+from compiler.writers import FORMATS
+preload_engines(FORMATS)
+print(len(spawned), *spawned[:3])
+"""
+
+
+def test_loading_the_engines_runs_no_process() -> None:
+    """WeasyPrint's library probing used to run ldconfig, gcc and ld about 50 times per cold build."""
+    run = subprocess.run([sys.executable, "-c", LOAD_ENGINES], capture_output=True, text=True, cwd=ROOT,
+                         check=True)
+
+    assert run.stdout.split()[0] == "0", run.stdout

@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from weasyprint.document import Document
-from weasyprint.formatting_structure.boxes import LineBox, MarginBox, PageBox
+from compiler.layout import lay_out  # first: it loads WeasyPrint's libraries by their exact names
 
-from compiler.diagnostics import RenderError
-from compiler.document import BuildOptions, RenderedDocument
-from compiler.layout import lay_out
+from weasyprint.document import Document  # noqa: E402
+from weasyprint.formatting_structure.boxes import LineBox, MarginBox, PageBox  # noqa: E402
+
+from compiler.diagnostics import RenderError  # noqa: E402
+from compiler.document import BuildOptions, RenderedDocument  # noqa: E402
 from compiler.writers import WriteResult, format_named
 
 LINE_HEIGHT_EM = 1.4  # converts an overflow height into "about N lines" of body text
