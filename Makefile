@@ -19,7 +19,7 @@ test: $(READY) $(VENV)/.test-system
 audit: $(READY)
 	AUDIT_STRICT=1 $(BIN)/python scripts/audit
 
-bench: $(READY) $(VENV)/.bench-system
+bench: $(READY) $(VENV)/.bench-system $(VENV)/.bench-ready
 	$(BIN)/python bench/run.py
 
 $(READY): requirements.lock pyproject.toml scripts/setup-system
@@ -33,6 +33,10 @@ $(VENV)/.test-system: scripts/setup-system | $(READY)
 	scripts/setup-system test
 	touch $@
 
+$(VENV)/.bench-ready: requirements-bench.lock | $(READY)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements-bench.lock
+	touch $@
+
 $(VENV)/.bench-system: scripts/setup-system | $(READY)
 	scripts/setup-system bench
 	touch $@
@@ -41,6 +45,7 @@ $(VENV)/.bench-system: scripts/setup-system | $(READY)
 lock: $(READY)
 	$(BIN)/python -m pip install -q pip-tools
 	$(BIN)/pip-compile -q --upgrade --generate-hashes --strip-extras --extra test --extra setup --allow-unsafe -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --extra test --extra setup --extra bench --allow-unsafe -c requirements.lock -o requirements-bench.lock pyproject.toml
 
 clean:
 	rm -rf build $(VENV)

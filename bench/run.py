@@ -1,21 +1,24 @@
-"""Build benchmarks (`make bench`): each prints its figures and the ratio to its baseline, measured in the same run.
+"""Build benchmarks (`make bench`): each prints its figures beside its peers, measured in the same run.
 
-  a  full build of the SCO brief from a cold process vs WeasyPrint alone on the same three HTML documents
+  a  the SCO brief's six files from a cold process, beside WeasyPrint alone on the same final HTML,
+     pandoc 2.17 with WeasyPrint, and pandoc 3 with Typst (alternating rounds; min and median);
+     then the 35-claim case (tests/cases/size-35) built cold
   b  a rebuild with nothing to do
-  c  one brief changed among N copies
-  d  N briefs with --jobs 1 vs --jobs 2
-  e  the same six documents by pandoc (WeasyPrint as its PDF engine; pandoc's own DOCX writer)
+  n  the nightly case: N briefs built, 5 changed, rebuilt; beside pandoc 3 + Typst rebuilding all N
+  d  24 briefs with --jobs 1 and --jobs 2, as a share of the machine's limit (cores / CPU of a brief)
+  m  peak memory of any one process building 50 and 500 small briefs
 
 Usage: bench/run.py [--briefs N] [--only a,b,...] [--rounds R]. Timings are wall clock of whole
 processes, with their CPU time (user + system, workers included) beside them; the machine's load
-average is printed, since other work on it skews them. (a) and (e) alternate the two sides for R
-rounds and compare the fastest of each, so that a burst of other work does not land on one side only.
+average is printed, since other work on it skews them. Sides measured against each other alternate
+over R rounds, and both the fastest and the median run of each are shown.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -24,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +36,8 @@ sys.path.insert(0, str(ROOT))  # measure the compiler in this tree, even if anot
 SCO = ROOT / "content" / "sco-2012.yaml"
 PYTHON = sys.executable
 BUILD = [PYTHON, "-m", "compiler", "build"]
+SIZE_35 = ROOT / "tests" / "cases" / "size-35" / "brief.yaml"
+SMALL = ROOT / "tests" / "cases" / "minimal" / "brief.yaml"
 
 # The same PDFs our writer makes (tagged), with nothing else: no checks, no Word files, no hashing.
 WEASYPRINT_ALONE = """
@@ -44,6 +50,15 @@ base = Path(sys.argv[1]).as_uri() + "/"
 for html in sys.argv[2:]:
     HTML(filename=html, base_url=base).write_pdf(html[:-5] + ".pdf", font_config=fonts, pdf_tags=True)
 """
+
+# pandoc 3 writes Typst; the `typst` package (Typst's compiler, as a Python module) makes the PDFs.
+TYPST_COMPILE = """
+import sys, typst
+for source in sys.argv[1:]:
+    typst.compile(source, output=source[:-4] + ".pdf")
+"""
+# pandoc 3.9 writes the keywords meta as bare Typst words, which Typst 0.15 cannot parse.
+KEYWORDS_META = re.compile(r'<meta name="keywords"[^>]*>')
 
 
 @dataclass(frozen=True)
@@ -61,6 +76,28 @@ class Timing:
         return f"(CPU {self.cpu:.2f} s)"
 
 
+@dataclass(frozen=True)
+class Sample:
+    """Several runs of one side: the fastest (least disturbed by other work) and the median."""
+
+    runs: tuple[Timing, ...]
+
+    @property
+    def best(self) -> Timing:
+        return min(self.runs, key=lambda timing: timing.wall)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(timing.wall for timing in self.runs)
+
+    def __str__(self) -> str:
+        return f"{self.best.wall:.2f} / {self.median:.2f} s"
+
+    @property
+    def note(self) -> str:
+        return f"(CPU {self.best.cpu:.2f} / {statistics.median(t.cpu for t in self.runs):.2f} s)"
+
+
 def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -73,18 +110,20 @@ def run(command: list[str], **kwargs: object) -> tuple[Timing, subprocess.Comple
     return Timing(time.perf_counter() - start, children_cpu() - cpu), result
 
 
-def fastest(timings: list[Timing]) -> Timing:
-    """The fastest of several runs (the one least disturbed by other work on the machine)."""
-    return min(timings, key=lambda timing: timing.wall)
+def timed(step: Callable[[], None]) -> Timing:
+    """Wall and CPU time of the processes a step runs."""
+    cpu, start = children_cpu(), time.perf_counter()
+    step()
+    return Timing(time.perf_counter() - start, children_cpu() - cpu)
 
 
-def alternate(rounds: int, *sides: Callable[[], Timing]) -> list[Timing]:
-    """Run each side once per round, in turn, and return the fastest run of each."""
+def alternate(rounds: int, *sides: Callable[[], Timing]) -> list[Sample]:
+    """Run each side once per round, in turn, so that a burst of other work does not land on one only."""
     samples: list[list[Timing]] = [[] for _ in sides]
     for _ in range(rounds):
         for side, runs in zip(sides, samples):
             runs.append(side())
-    return [fastest(runs) for runs in samples]
+    return [Sample(tuple(runs)) for runs in samples]
 
 
 def best_of(times: int, command: list[str]) -> tuple[float, float]:
@@ -103,21 +142,23 @@ def build(briefs: list[Path], out: Path, *extra: str) -> tuple[Timing, subproces
 
 def count_outputs(out: Path) -> int:
     """How many documents a build folder holds."""
-    return sum(1 for path in out.rglob("*.*") if path.suffix in (".pdf", ".docx") and ".new." not in path.name)
+    return sum(1 for path in out.rglob("*.*")
+               if path.suffix in (".pdf", ".docx", ".pptx") and ".new." not in path.name)
 
 
 def report(label: str, value: str, note: str = "") -> None:
-    print(f"  {label:<46} {value:>12}  {note}")
+    print(f"  {label:<50} {value:>16}  {note}")
 
 
-def render_sco_html(folder: Path) -> list[Path]:
-    """The SCO brief's three documents as HTML files (what WeasyPrint and pandoc get as input)."""
+def render_html_files(brief_path: Path, folder: Path) -> list[Path]:
+    """A brief's three documents as their final HTML (what WeasyPrint and pandoc get as input)."""
     from compiler.content import load_brief
     from compiler.doctypes import DOCUMENT_TYPES
-    from compiler.render import render_html
     from compiler.document import BuildOptions
+    from compiler.render import render_html
 
-    brief = load_brief(SCO)
+    brief = load_brief(brief_path)
+    folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for doctype in DOCUMENT_TYPES:
         path = folder / f"{doctype.name}.html"
@@ -126,11 +167,13 @@ def render_sco_html(folder: Path) -> list[Path]:
     return paths
 
 
-def copy_briefs(folder: Path, count: int) -> list[Path]:
-    """`count` copies of the SCO brief (each with its source text) in `folder`."""
-    shutil.copytree(SCO.parent / "sources", folder / "sources")
-    text = SCO.read_text(encoding="utf-8")
-    briefs = [folder / f"sco-{number:02}.yaml" for number in range(1, count + 1)]
+def copy_briefs(folder: Path, count: int, brief: Path = SCO) -> list[Path]:
+    """`count` copies of a brief (with its source text, if it has one) in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if (brief.parent / "sources").is_dir():
+        shutil.copytree(brief.parent / "sources", folder / "sources", dirs_exist_ok=True)
+    text = brief.read_text(encoding="utf-8")
+    briefs = [folder / f"brief-{number:03}.yaml" for number in range(1, count + 1)]
     for path in briefs:
         path.write_text(text, encoding="utf-8")
     return briefs
@@ -146,28 +189,88 @@ def weasyprint_alone(html: list[Path]) -> Timing:
     return seconds
 
 
-def full_build(out: Path, *extra: str) -> Timing:
-    """A forced build of the SCO brief in a fresh process."""
-    return build([SCO], out, "--force", *extra)[0]
+def full_build(brief: Path, out: Path, *extra: str) -> Timing:
+    """A forced build of one brief in a fresh process."""
+    return build([brief], out, "--force", *extra)[0]
+
+
+def pandoc3() -> str | None:
+    """The pandoc 3 binary that pypandoc-binary carries (installed by `make bench`), if any."""
+    try:
+        import pypandoc
+    except ImportError:
+        return None
+    return pypandoc.get_pandoc_path()
+
+
+def check(command: list[str], **kwargs: object) -> None:
+    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    if result.returncode:
+        sys.exit(f"{' '.join(command)} failed:\n{result.stderr}")
+
+
+def pandoc_weasyprint(html: list[Path]) -> None:
+    """What a user would script with Debian's pandoc 2.17: per document, PDF by WeasyPrint, and DOCX."""
+    from compiler.doctypes import document_type
+    from compiler.locations import TEMPLATES_DIR
+
+    # The venv's `weasyprint` command: the same WeasyPrint version our build uses.
+    env = {**os.environ, "PATH": f"{Path(PYTHON).parent}{os.pathsep}{os.environ['PATH']}"}
+    for path in html:
+        # pandoc drops the document's own <link>/<style>; hand it our stylesheet for a like-for-like layout.
+        css = TEMPLATES_DIR / document_type(path.stem).stylesheet
+        check(["pandoc", str(path), "--css", str(css), "--pdf-engine=weasyprint",
+               "-o", str(path.with_suffix(".pdf"))], env=env)
+        check(["pandoc", str(path), "-o", str(path.with_suffix(".docx"))])
+
+
+def pandoc_typst(pandoc: str, html: list[Path]) -> None:
+    """The same with pandoc 3 and Typst: per document, Typst source then PDF, and DOCX."""
+    sources = []
+    for path in html:
+        page = path.with_name(path.stem + ".typst.html")
+        page.write_text(KEYWORDS_META.sub("", path.read_text(encoding="utf-8")), encoding="utf-8")
+        source = path.with_suffix(".typ")
+        check([pandoc, str(page), "-s", "-t", "typst", "-o", str(source)])
+        check([pandoc, str(path), "-o", str(path.with_suffix(".docx"))])
+        sources.append(str(source))
+    check([PYTHON, "-c", TYPST_COMPILE, *sources])
 
 
 def bench_full_build(work: Path, rounds: int) -> None:
-    """(a) Cold full build of the SCO brief vs WeasyPrint alone on its three HTML documents."""
-    print(f"(a) full build of content/sco-2012.yaml, cold process (fastest of {rounds}, alternating)")
-    html = render_sco_html(work)
-    ours, alone, pdf_only = alternate(rounds, lambda: full_build(work / "a"), lambda: weasyprint_alone(html),
-                                      lambda: full_build(work / "a-pdf", "--format", "pdf"))
-    report("briefing build (all formats)", str(ours), f"{ours.note} {count_outputs(work / 'a')} files")
-    report("WeasyPrint alone, 3 PDFs in one process", str(alone), alone.note)
-    report("ratio build / WeasyPrint alone", f"{ours.wall / alone.wall:.2f}",
-           f"target <= 1.3; CPU ratio {ours.cpu / alone.cpu:.2f}")
-    report("briefing build --format pdf (the same 3 PDFs)", str(pdf_only), pdf_only.note)
-    report("ratio PDF-only build / WeasyPrint alone", f"{pdf_only.wall / alone.wall:.2f}",
-           f"CPU ratio {pdf_only.cpu / alone.cpu:.2f}")
+    """(a) The SCO brief's six files from a cold process, beside its peers on the same final HTML."""
+    print(f"(a) content/sco-2012.yaml, cold process; fastest / median of {rounds}, alternating")
+    html = render_html_files(SCO, work / "html")
+    sides: dict[str, Callable[[], Timing]] = {
+        "briefing build (all formats)": lambda: full_build(SCO, work / "ours"),
+        "WeasyPrint alone: the same 3 final HTML to PDF": lambda: weasyprint_alone(html),
+        "briefing build --format pdf (the same 3 PDFs)": lambda: full_build(SCO, work / "pdf", "--format",
+                                                                           "pdf"),
+    }
+    if shutil.which("pandoc"):
+        sides["pandoc 2.17 + WeasyPrint: 3 PDF + 3 DOCX"] = lambda: timed(lambda: pandoc_weasyprint(html))
+    pandoc = pandoc3()
+    if pandoc:
+        sides["pandoc 3 + Typst: 3 PDF + 3 DOCX"] = lambda: timed(lambda: pandoc_typst(pandoc, html))
+    samples = dict(zip(sides, alternate(rounds, *sides.values())))
+    for label, sample in samples.items():
+        report(label, str(sample), sample.note)
+    ours, alone = samples["briefing build (all formats)"], samples["WeasyPrint alone: the same 3 final HTML to PDF"]
+    report("ours / WeasyPrint alone, wall", f"{ours.best.wall / alone.best.wall:.2f}", "target <= 1.0")
+    report("ours / WeasyPrint alone, CPU", f"{ours.best.cpu / alone.best.cpu:.2f}", "target <= 1.2")
+    for label in ("pandoc 2.17 + WeasyPrint: 3 PDF + 3 DOCX", "pandoc 3 + Typst: 3 PDF + 3 DOCX"):
+        if label in samples:
+            report(f"{label.split(':')[0]} / ours, wall", f"{samples[label].best.wall / ours.best.wall:.2f}")
+    if not pandoc:
+        print("  pandoc 3 + Typst not measured: `make bench` installs them (requirements-bench.lock)")
+    if SIZE_35.exists():
+        (big,) = alternate(rounds, lambda: full_build(SIZE_35, work / "size-35"))
+        report("briefing build tests/cases/size-35 (35 claims)", str(big),
+               f"{big.note} {count_outputs(work / 'size-35')} files")
 
 
 def bench_noop(work: Path) -> None:
-    """(b) A rebuild with nothing changed (after (a))."""
+    """(b) A rebuild with nothing changed."""
     print("(b) rebuild with nothing changed")
     _, first = build([SCO], work / "b")
     if first.returncode:  # a failed output stays out of date, so every run would retry it
@@ -177,120 +280,119 @@ def bench_noop(work: Path) -> None:
     quickest, median = best_of(7, [*BUILD, "--out", str(work / "b"), str(SCO)])
     baseline, _ = best_of(7, [PYTHON, "-c", "pass"])
     report("no-op briefing build (min / median of 7)", f"{quickest:.3f} s", f"median {median:.3f} s; "
-           "target < 0.2 s")
+           "target < 0.1 s")
     report("python -c pass (interpreter start-up)", f"{baseline:.3f} s")
 
 
-def machine_speedup(work: Path, rounds: int = 2) -> float:
-    """How much faster two WeasyPrint processes run side by side than one after the other, right now
-    (the fastest of `rounds` of each, alternating)."""
-    from compiler.locations import TEMPLATES_DIR
+def bench_nightly(work: Path, count: int, rounds: int) -> None:
+    """(n) The nightly case: `count` briefs built before, 5 changed, rebuilt; pandoc 3 + Typst redo all."""
+    print(f"(n) nightly: {count} briefs, 5 changed; fastest / median of {rounds}, alternating")
+    briefs = copy_briefs(work / "nightly", count)
+    first, _ = build(briefs, work / "nightly-out")
+    report(f"first build of all {count} (not compared)", str(first), first.note)
+    pandoc = pandoc3()
+    html = render_html_files(SCO, work / "nightly-html")
+    edits = iter(range(10**6))
 
-    folder = work / "machine"
-    folder.mkdir(exist_ok=True)
-    command = [PYTHON, "-c", WEASYPRINT_ALONE, str(TEMPLATES_DIR), *map(str, render_sco_html(folder))]
+    def ours() -> Timing:
+        for path in briefs[:: max(1, count // 5)][:5]:
+            with path.open("a", encoding="utf-8") as stream:
+                stream.write(f"# edit {next(edits)}\n")
+        return build(briefs, work / "nightly-out")[0]
 
-    def one_after_the_other() -> Timing:
-        start = time.perf_counter()
-        for _ in range(2):
-            subprocess.run(command, check=True, capture_output=True)
-        return Timing(time.perf_counter() - start, 0.0)
+    def theirs() -> Timing:
+        # Without a build system of its own, a script redoes every brief; two at a time, one per core.
+        folders = [work / "nightly-pandoc" / f"{number:03}" for number in range(count)]
+        for folder in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            for path in html:
+                shutil.copy(path, folder / path.name)
 
-    def side_by_side() -> Timing:
-        start = time.perf_counter()
-        for process in [subprocess.Popen(command, stdout=subprocess.DEVNULL) for _ in range(2)]:
-            process.wait()
-        return Timing(time.perf_counter() - start, 0.0)
+        def one(folder: Path) -> None:
+            pandoc_typst(pandoc, [folder / path.name for path in html])
 
-    serial, parallel = alternate(rounds, one_after_the_other, side_by_side)
-    return serial.wall / parallel.wall
+        def every() -> None:
+            with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+                list(pool.map(one, folders))
+        return timed(every)
+
+    if not pandoc:
+        (mine,) = alternate(rounds, ours)
+        report("briefing build, 5 changed", str(mine), mine.note)
+        print("  pandoc 3 + Typst not measured: `make bench` installs them (requirements-bench.lock)")
+        return
+    mine, peer = alternate(rounds, ours, theirs)
+    report("briefing build, 5 changed", str(mine), mine.note)
+    report(f"pandoc 3 + Typst, all {count} rebuilt (2 at a time)", str(peer), peer.note)
+    report("speed-up over pandoc 3 + Typst", f"{peer.best.wall / mine.best.wall:.1f}x", "target >= 10x")
 
 
-def bench_many(work: Path, count: int) -> None:
-    """(d) N briefs with --jobs 1 vs --jobs 2; then (c) one brief changed among them."""
+def bench_jobs(work: Path, count: int = 24) -> None:
+    """(d) `count` briefs, --jobs 1 vs --jobs 2, as a share of what the machine's cores allow."""
     print(f"(d) {count} briefs, --jobs 1 vs --jobs 2")
-    briefs = copy_briefs(work / "many", count)
-    two, result = build(briefs, work / "jobs2", "--jobs", "2")
+    briefs = copy_briefs(work / "jobs", count)
     one, _ = build(briefs, work / "jobs1", "--jobs", "1")
+    two, result = build(briefs, work / "jobs2", "--jobs", "2")
+    cores = os.cpu_count() or 1
+    # The limit: every core busy with nothing but briefs, each costing what it costs a warm process.
+    per_brief = one.cpu / count
+    limit = cores / per_brief
+    achieved = count / two.wall
     report(f"--jobs 1 ({count_outputs(work / 'jobs1')} files)", str(one), one.note)
     report(f"--jobs 2 ({count_outputs(work / 'jobs2')} files)", str(two), f"{two.note} exit {result.returncode}")
-    speedup, ceiling = one.wall / two.wall, machine_speedup(work)
-    report("speed-up jobs 2 / jobs 1", f"{speedup:.2f}x",
-           f"target >= 1.6x; CPU used / wall: {one.cpu / one.wall:.2f} vs {two.cpu / two.wall:.2f}")
-    report("the machine's own: 2 WeasyPrint processes at once", f"{ceiling:.2f}x",
-           "same 3 PDFs twice, one after the other vs side by side (the ceiling here)")
-    report("speed-up as a share of that ceiling", f"{speedup / ceiling:.0%}")
-    # With two free cores, jobs 2 can at best take half its CPU time: what its extra work allows.
-    report("CPU-bound speed-up: 2 x CPU(jobs 1) / CPU(jobs 2)", f"{2 * one.cpu / two.cpu:.2f}x",
-           f"CPU per brief {one.cpu / count:.2f} s vs {two.cpu / count:.2f} s")
-
-    print(f"(c) one brief changed among {count}")
-    with briefs[count // 2].open("a", encoding="utf-8") as stream:
-        stream.write("# edited\n")
-    changed, result = build(briefs, work / "jobs2", "-v")
-    rebuilt = sum(1 for line in result.stdout.splitlines() if line.endswith(": brief changed"))
-    noop, _ = build(briefs, work / "jobs2")
-    report("rebuild after one brief changed", str(changed), f"{changed.note} {rebuilt} outputs rebuilt")
-    report(f"no-op over {count} briefs", f"{noop.wall:.3f} s")
-    report("per-brief cost of a full --jobs 2 build", f"{two.wall / count:.2f} s")
+    report("speed-up jobs 2 / jobs 1", f"{one.wall / two.wall:.2f}x")
+    report(f"machine's limit: {cores} cores / {per_brief:.2f} CPU-s a brief", f"{limit:.2f} briefs/s")
+    report("--jobs 2 as a share of that limit", f"{achieved / limit:.0%}",
+           f"{achieved:.2f} briefs/s; target >= 90%")
 
 
-def pandoc_pipeline(html: list[Path]) -> Timing:
-    """What a user would script: per document, pandoc to PDF (WeasyPrint's command) and pandoc to DOCX."""
-    from compiler.doctypes import document_type
-    from compiler.locations import TEMPLATES_DIR
-
-    # The venv's `weasyprint` command: the same WeasyPrint version our build uses.
-    env = {**os.environ, "PATH": f"{Path(PYTHON).parent}{os.pathsep}{os.environ['PATH']}"}
-    cpu, start = children_cpu(), time.perf_counter()
-    for path in html:
-        # pandoc drops the document's own <link>/<style>; hand it our stylesheet for a like-for-like layout.
-        css = TEMPLATES_DIR / document_type(path.stem).stylesheet
-        for command in (["pandoc", str(path), "--css", str(css), "--pdf-engine=weasyprint",
-                         "-o", str(path.with_suffix(".pdf"))],
-                        ["pandoc", str(path), "-o", str(path.with_suffix(".docx"))]):
-            result = subprocess.run(command, capture_output=True, text=True, env=env)
-            if result.returncode:
-                sys.exit(f"{' '.join(command)} failed:\n{result.stderr}")
-    return Timing(time.perf_counter() - start, children_cpu() - cpu)
+MAX_RSS = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
 
 
-def bench_pandoc(work: Path, rounds: int) -> None:
-    """(e) The same six documents through pandoc, with WeasyPrint as its PDF engine."""
-    print(f"(e) the same six documents by pandoc (fastest of {rounds}, alternating)")
-    if not shutil.which("pandoc"):
-        print("  pandoc is not installed: run scripts/setup-system bench")
-        return
-    html = render_sco_html(work)
-    pandoc, ours = alternate(rounds, lambda: pandoc_pipeline(html), lambda: full_build(work / "e"))
-    report("pandoc: 3 PDFs (WeasyPrint) + 3 DOCX", str(pandoc), pandoc.note)
-    report("briefing build: the same 6 files", str(ours), ours.note)
-    report("speed-up over pandoc", f"{pandoc.wall / ours.wall:.2f}x",
-           f"target >= 2x; CPU ratio {pandoc.cpu / ours.cpu:.2f}")
+def peak_rss(briefs: list[Path], out: Path) -> tuple[float, Timing]:
+    """The largest resident set (MiB) of any one process of a build (the build or a worker), and its time."""
+    seconds, result = run([PYTHON, "-c", MAX_RSS, *BUILD, "--out", str(out), *map(str, briefs)])
+    return int(result.stdout.strip()) / 1024, seconds
+
+
+def bench_memory(work: Path, counts: tuple[int, int] = (50, 500)) -> None:
+    """(m) Peak memory per process as the number of briefs grows tenfold (small briefs, to keep it short)."""
+    print(f"(m) peak memory of any one process, {counts[0]} vs {counts[1]} briefs "
+          f"({SMALL.relative_to(ROOT)} copies)")
+    peaks = []
+    for count in counts:
+        peak, seconds = peak_rss(copy_briefs(work / f"rss-{count}", count, SMALL), work / f"rss-{count}-out")
+        peaks.append(peak)
+        report(f"{count} briefs", f"{peak:.0f} MiB", f"built in {seconds}")
+    report(f"growth {counts[0]} -> {counts[1]} briefs", f"{peaks[1] / peaks[0] - 1:+.0%}",
+           "target within 10%, and under 150 MiB")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--briefs", type=int, default=50, help="copies for (c) and (d) (default 50)")
-    parser.add_argument("--only", default="a,b,c,d,e", help="comma-separated benchmarks to run")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds for (a) and (e) (default 3)")
+    parser.add_argument("--briefs", type=int, default=200, help="briefs in the nightly case (default 200)")
+    parser.add_argument("--only", default="a,b,n,d,m", help="comma-separated benchmarks to run")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
     args = parser.parse_args()
     chosen = set(args.only.split(","))
     print(f"{os.cpu_count()} CPUs; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         work = Path(folder)
-        steps: list[tuple[str, Callable[[], None]]] = [
-            ("a", lambda: bench_full_build(work, args.rounds)),
-            ("b", lambda: bench_noop(work)),
-            ("d", lambda: bench_many(work, args.briefs)),
-            ("e", lambda: bench_pandoc(work / "e-html", args.rounds)),
-        ]
-        for name, step in steps:
-            if name in chosen or (name == "d" and "c" in chosen):
-                if name == "e":
-                    (work / "e-html").mkdir()
+        steps: dict[str, Callable[[], None]] = {
+            "a": lambda: bench_full_build(work / "a", args.rounds),
+            "b": lambda: bench_noop(work / "b"),
+            "n": lambda: bench_nightly(work / "n", args.briefs, args.rounds),
+            "d": lambda: bench_jobs(work / "d"),
+            "m": lambda: bench_memory(work / "m"),
+        }
+        for name, step in steps.items():
+            if name in chosen:
                 step()
-    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+                print(f"  load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 
