@@ -17,7 +17,7 @@ from compiler.manifest import (Dependencies, Manifest, OutputRecord, change_reas
                                record_output, write_manifest)
 from compiler.outputs import (edited_copy_path, folder_lock, hash_file, move_into_place,
                               remove_temporaries, temporary_path)
-from compiler.writers import FORMATS, format_named, write_order, writer
+from compiler.writers import default_formats, format_named, write_order, writer
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,7 +31,7 @@ class BuildRequest:
 
     briefs: list[Path]
     out: Path = Path("build")
-    formats: tuple[str, ...] | None = None  # names of declared formats; None: every one
+    formats: tuple[str, ...] | None = None  # names of declared formats; None: the default ones
     options: BuildOptions = BuildOptions()
     jobs: int = 1
     force: bool = False
@@ -143,7 +143,7 @@ def select_shard(paths: Iterable[Path], shard: tuple[int, int] | None) -> list[P
 
 def plan_outputs(folder: Path, formats: tuple[str, ...] | None) -> list[Output]:
     """Every output of one brief, in a stable order: by document type, then format (each type's own)."""
-    declared = [format_named(name) for name in formats or FORMATS]
+    declared = [format_named(name) for name in formats or default_formats()]
     return [Output(doctype, declaration.name, folder / f"{doctype.name}{declaration.suffix}")
             for doctype in DOCUMENT_TYPES for declaration in declared if doctype.has_format(declaration)]
 
@@ -281,7 +281,7 @@ class Workers:
 
     def __init__(self, jobs: int, formats: Iterable[str] | None) -> None:
         self.jobs = jobs
-        self.formats = set(formats or FORMATS)
+        self.formats = set(formats or default_formats())
         self.pool: ProcessPoolExecutor | None = None
         self.submitted: list[tuple[Task, Future | None]] = []
 

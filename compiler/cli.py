@@ -8,7 +8,7 @@ from pathlib import Path
 
 from compiler import __version__
 from compiler.document import PAPERS
-from compiler.writers import FORMATS
+from compiler.writers import FORMATS, default_formats
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
                 "Prints one line per brief; exits 1 if any brief has errors.")
     build = add_command(
         commands, "build", "build the memo, slides and factsheet of each brief",
-        f"Check each brief, then write BUILD/<brief>/{{memo,slides,factsheet}}.{{{','.join(FORMATS)}}}. "
+        f"Check each brief, then write BUILD/<brief>/{{memo,slides,factsheet}}.{{{','.join(default_formats())}}} "
+        "(--format chooses others). "
         "A brief with errors builds nothing; the others still build. Exits 1 if any brief failed.")
     build.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
                        help="output folder (default: build/)")
@@ -47,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--paper", choices=tuple(PAPERS), type=str.lower, default=None,
                        help="paper for the memo and factsheet (default: the brief's brief.paper, else a4)")
     build.add_argument("--format", type=parse_formats, default=None, metavar="LIST",
-                       help=f"formats to write, comma-separated (default: {','.join(FORMATS)})")
+                       help=f"formats to write, comma-separated, from {','.join(FORMATS)} "
+                       f"(default: {','.join(default_formats())})")
     for declaration in FORMATS.values():
         for option in declaration.arguments:
             build.add_argument(option.flag, dest=option.dest, choices=option.choices, type=option.type,

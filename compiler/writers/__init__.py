@@ -49,6 +49,7 @@ class Format:
     arguments: tuple[Argument, ...] = ()
     lays_out: bool = False           # needs the layout engine (compiler/layout.py): slow, so written first
     general: bool = True             # False: written only for document types that list it (doctypes.py)
+    default: bool = True             # False: written only when --format names it
     # A pass after writing that pins what the writer cannot (dates in zip entries): (path, epoch).
     normalise: Callable[[Path, int], None] | None = field(default=None, compare=False)
 
@@ -92,6 +93,8 @@ register(Format(
     arguments=(Argument("--reference-docx", "reference_docx", metavar="FILE", type=parse_reference_docx,
                         help="a Word file whose styles (fonts, colours, spacing, margins) every .docx "
                         "takes, like pandoc's --reference-doc (default: templates/reference.docx)"),)))
+# A preview for the screen (and what the live preview serves), so only on request: the handouts are PDF+Word.
+register(Format("html", ".html", "compiler.writers.html", default=False))
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,11 @@ class WriteResult:
 def format_named(name: str) -> Format:
     """The declared format called `name` ("pdf", "docx", ...)."""
     return FORMATS[name]
+
+
+def default_formats() -> tuple[str, ...]:
+    """The formats a build writes when --format does not name them."""
+    return tuple(name for name, declaration in FORMATS.items() if declaration.default)
 
 
 def write_order(format_name: str) -> tuple[bool, int]:
