@@ -202,7 +202,7 @@ def subset_font(data: bytes, characters: frozenset[int]) -> bytes:
     from fontTools.ttLib import TTFont
 
     options = subset.Options(layout_features=["*"], hinting=False, flavor="woff")
-    font = TTFont(io.BytesIO(data), lazy=True)
+    font = TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False)  # else "modified" is now
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(characters))
     subsetter.subset(font)
