@@ -14,9 +14,10 @@ LINK_SCHEMES = ("http:", "https:", "mailto:")
 
 @dataclass
 class Page:
-    """What a page holds: text (outside the head), elements with their attributes, its CSS."""
+    """What a page holds: text (outside the head), its title, elements with their attributes, its CSS."""
 
     text: str
+    title: str
     elements: list[tuple[str, dict[str, str]]]
     css: str
 
@@ -41,6 +42,7 @@ class PageReader(HTMLParser):
         self.parts: list[str] = []
         self.elements: list[tuple[str, dict[str, str]]] = []
         self.css: list[str] = []
+        self.title: list[str] = []
         self.open_tags: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -56,6 +58,8 @@ class PageReader(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.open_tags and self.open_tags[-1] == "style":
             self.css.append(data)
+        elif self.open_tags and self.open_tags[-1] == "title":
+            self.title.append(data)
         elif not NOT_TEXT & set(self.open_tags):
             self.parts.append(data)
 
@@ -64,7 +68,7 @@ def read_page(path: Path) -> Page:
     reader = PageReader()
     reader.feed(path.read_text(encoding="utf-8"))
     reader.close()
-    return Page("".join(reader.parts), reader.elements, "\n".join(reader.css))
+    return Page("".join(reader.parts), "".join(reader.title), reader.elements, "\n".join(reader.css))
 
 
 def active_or_outside(page: Page) -> list[str]:
