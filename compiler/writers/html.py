@@ -40,7 +40,7 @@ SCREEN_STYLESHEET = "screen.css"
 CONTENT_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; "
                   "base-uri 'none'; form-action 'none'")
 PAGE_HEAD = (f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_POLICY}">\n'
-             '<meta name="viewport" content="width=device-width, initial-scale=1">\n')
+             '<meta name="viewport" content="width=device-width, initial-scale=1">')
 # Characters every text face keeps whatever the page holds (ASCII, Latin-1, general punctuation), so
 # that a brief's three pages share their font subsets, and the cache of them holds while it is edited.
 KEPT_CHARACTERS = frozenset([*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x2010, 0x2028), 0x202F,
@@ -50,6 +50,7 @@ FALLBACK_FAMILIES = frozenset(re.findall(r'"([^"]+)"', FALLBACKS))
 
 # The templates write these tags, and only they can: brief text reaches the HTML autoescaped, so a
 # "<" in it is "&lt;" and no <link> or <style> can come from content.
+HEAD = re.compile(r"<head\b[^>]*>")
 STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
 STYLE_ELEMENT = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.DOTALL)
 CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?["']([^"']+)["']\s*\)?\s*;""")
@@ -66,7 +67,9 @@ def write(document: RenderedDocument, target: Path, options: BuildOptions) -> Wr
 
 def render_page(document: RenderedDocument) -> str:
     """The document's HTML with its styles and fonts inside it, and the screen stylesheet added."""
-    page = document.html.replace('<meta charset="utf-8">\n', '<meta charset="utf-8">\n' + PAGE_HEAD, 1)
+    page, heads = HEAD.subn(lambda head: f"{head[0]}\n{PAGE_HEAD}", document.html, count=1)
+    if not heads:
+        raise RenderError(f"{document.doctype.name}: the template writes no <head> for the page's policy")
     page = STYLESHEET_LINK.sub(lambda link: style_element(read_stylesheet(template_url(link[1]))), page)
     screen = f"{page_variables(document.page)}\n{read_stylesheet(template_url(SCREEN_STYLESHEET))}"
     page = page.replace("</head>", f'<style media="screen">\n{screen}</style>\n</head>', 1)
@@ -79,6 +82,7 @@ def render_page(document: RenderedDocument) -> str:
 
 
 def template_url(name: str) -> str:
+    """The URL of a file under templates/ (a relative name, as a template writes it)."""
     return urljoin(TEMPLATES_DIR.as_uri() + "/", name)
 
 
@@ -110,7 +114,7 @@ def inline_urls(css: str) -> str:
         url = match[2].strip()
         if url.startswith("data:"):
             return match[0]
-        resolved = urljoin(TEMPLATES_DIR.as_uri() + "/", url)
+        resolved = template_url(url)
         kind = mimetypes.guess_type(resolved)[0] or "application/octet-stream"
         return f'url("{data_uri(kind, fetch(resolved))}")'
 
@@ -214,7 +218,7 @@ def subset_font(data: bytes, characters: frozenset[int]) -> bytes:
 # The last check ------------------------------------------------------------------------------------
 
 LOADING_ATTRIBUTES = frozenset({"src", "srcset", "data", "poster", "background", "action", "formaction",
-                                "ping", "xlink:href", "manifest", "codebase", "cite", "longdesc"})
+                                "ping", "xlink:href", "manifest", "codebase"})
 LINK_SCHEMES = ("http:", "https:", "mailto:", "#")
 
 
