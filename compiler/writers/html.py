@@ -189,7 +189,7 @@ def with_cases(text: str) -> frozenset[int]:
     return frozenset(ord(char) for char in text + text.upper() + text.lower()) - CONTROL_CHARACTERS
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=24)  # every declared face
 def font_characters(data: bytes) -> frozenset[int]:
     """The code points a font maps to a glyph."""
     from fontTools.ttLib import TTFont
@@ -197,7 +197,7 @@ def font_characters(data: bytes) -> frozenset[int]:
     return frozenset(TTFont(io.BytesIO(data), lazy=True).getBestCmap())
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=32)  # each holds its font file's bytes: a few briefs' worth
 def subset_font(data: bytes, characters: frozenset[int]) -> bytes:
     """A WOFF font of the glyphs for `characters`, every OpenType feature kept (tabular and lining
     figures, kerning, ligatures); the same input gives the same bytes. (WOFF2 is a fifth smaller and
