@@ -6,7 +6,9 @@ import re
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from compiler.markers import Keyed, digest
 
 ALLOWED_SCHEMES = ("http:", "https:", "mailto:")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -39,13 +41,29 @@ _PARSER = _create_parser()
 
 
 def render_inline(text: str) -> Markup:
-    """One text field as safe inline HTML: emphasis, strong and http(s)/mailto links only."""
-    return Markup(_PARSER.renderInline(text).strip())
+    """One text field as safe inline HTML: emphasis, strong and http(s)/mailto links only.
+
+    A Keyed text comes in a span naming its key path and the digest of its value, which the Word
+    writer turns into the marker `briefing pull` reads back.
+    """
+    html = Markup(_PARSER.renderInline(text).strip())
+    if not isinstance(text, Keyed):
+        return html
+    return Markup('<span data-key="{}" data-digest="{}">{}</span>').format(
+        escape(text.key), digest(text), html)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """The paragraphs of a multi-paragraph field (a blank line between two)."""
+    return [part for part in PARAGRAPH_BREAK.split(text.strip()) if part.strip()]
 
 
 def render_paragraphs(text: str) -> list[Markup]:
     """A multi-paragraph field (blank line between paragraphs), each paragraph as inline HTML."""
-    return [render_inline(part) for part in PARAGRAPH_BREAK.split(text.strip()) if part.strip()]
+    parts = split_paragraphs(text)
+    if isinstance(text, Keyed):
+        parts = [Keyed(part, f"{text.key}[{index}]") for index, part in enumerate(parts)]
+    return [render_inline(part) for part in parts]
 
 
 def plain_text(text: str) -> str:

@@ -14,6 +14,7 @@ from compiler.doctypes import DocumentType
 from compiler.document import PAPERS, BuildOptions, Page, RenderedDocument
 from compiler.fonts import font_face_css, require_glyphs
 from compiler.locations import TEMPLATES_DIR
+from compiler.markers import keyed
 from compiler.markup import plain_text, render_inline, render_paragraphs
 from compiler.reproducible import document_date
 from compiler.slides import plan_slides
@@ -119,7 +120,7 @@ def count_quotes(data: dict[str, Any]) -> int:
 
 def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> dict[str, Any]:
     """Everything the templates may show, as plain data (content is passed as data, never as source)."""
-    data = brief.data
+    data = keyed(brief.data)  # brief texts carry their key paths into the Word files' markers
     claims = number_claims(data["claims"])
     figures = data.get("figures", [])
     paper = resolve_paper(brief, options)

@@ -12,28 +12,33 @@ import tinyhtml5
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
-from docx.shared import Inches
+from docx.shared import Inches, Pt
 from docx.styles.style import BaseStyle, StyleFactory
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from compiler.document import BuildOptions, RenderedDocument
+from compiler.markers import bookmark_name, data_digest, encode
 from compiler.writers import WriteResult
 from compiler.writers.docx_ooxml import (
     StyleIndex, abstract_num_id, add_abstract_list, add_restarting_num, add_spacer, append_field,
-    append_hyperlink, end_section, repeat_header_row, set_paragraph_numbering, set_right_to_left,
-    style_numbering,
+    append_hyperlink, describe_application, end_bookmark, end_section, repeat_header_row,
+    set_custom_properties, set_paragraph_numbering, set_right_to_left, start_bookmark, style_numbering,
+    text_statistics, tidy_settings,
 )
 from compiler.writers.docx_package import (
     Metadata, add_missing_styles, build_time, open_reference, set_core_properties, set_language,
     set_page_size,
 )
 
+WORD_WIDTH_EM = 0.62  # a letter's width, on average, in a bold sans-serif face
+CELL_MARGINS = 108000  # EMU, left and right cell margins of a table (0.3 cm)
+
 # Every style the templates' HTML can map to; a user's reference lacking one gets ours.
 STYLES = ["Normal", "Body Text", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3",
           "List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2", "List Number 3",
           "Quote", "Quote Citation", "Caption", "Header", "Footer", "Hyperlink", "Briefing Table",
-          "Figure Grid", "Table Text", "Table Heading", "Compact Text", "Compact Heading", "Bottom Line", "Figure Value",
+          "Figure Grid", "Table Text", "Briefing Table Heading", "Compact Text", "Compact Heading", "Bottom Line", "Figure Value",
           "Figure Label", "Classification", "Speaker Notes", "Claim Kind", "Source Block", "Label"]
 
 CONTAINERS = {"html", "body", "main", "section", "div", "header", "footer", "article", "aside", "nav",
@@ -46,6 +51,13 @@ BLOCKS = CONTAINERS | SKIPPED | PARAGRAPHS | HEADINGS | {
     "blockquote", "ul", "ol", "li", "table", "figcaption", "caption", "thead", "tbody", "tfoot", "tr"}
 BOLD = {"strong", "b"}
 ITALIC = {"em", "i", "cite", "dfn", "var"}
+
+# Ours, not "Table Heading": LibreOffice has a style of that name (12 pt, bold, centred) in every
+# file it saves, so a reference made there would set a narrow column's heading too large to fit.
+TABLE_HEADING = "Briefing Table Heading"
+QUOTE_MARKS = ("\u201c", "\u201d")  # a quote's marks, as the stylesheets draw them
+# Custom document properties naming what a handout was built from, for `briefing pull`.
+HANDOUT_PROPERTIES = ("briefing-brief", "briefing-document", "briefing-content", "briefing-markers")
 
 HTML_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 # Characters XML 1.0 cannot hold: C0 controls but tab/newline/CR, surrogates, U+FFFE and U+FFFF.
@@ -64,6 +76,8 @@ class Segment:
     italic: bool = False
     character_style: BaseStyle | None = None
     href: str | None = None
+    key: str | None = None     # the brief key path this text comes from (`data-key`)
+    digest: str | None = None  # the digest of that key's value, as the brief file had it
 
 
 @dataclass(frozen=True)
@@ -92,6 +106,9 @@ def write(document: RenderedDocument, target: Path, options: BuildOptions) -> Wr
     if metadata.language:
         set_language(word, metadata.language)
     set_core_properties(word, metadata, build_time(options.source_date_epoch))
+    tidy_settings(word.settings.element)
+    describe_application(word, text_statistics(word.element.body))
+    set_custom_properties(word, handout_properties(document, writer.markers))
     word.save(str(target))
     return WriteResult(warnings=tuple(writer.warnings))
 
@@ -110,6 +127,7 @@ class TreeWriter:
         self.defaults = {kind: word.styles.default(kind) for kind in
                          (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE)}
         self.bullet_lists: dict[str, tuple[int, int]] = {}
+        self.markers: list[str] = []  # the key paths marked, in document order
 
     # Metadata, styles, header and footer
 
@@ -173,6 +191,8 @@ class TreeWriter:
     def write_block(self, element, story: Story, scope: Scope) -> None:
         if is_skipped(element):
             return
+        if element.get("data-style") == "Classification" and story is self.word:
+            return  # the running header sets it at the top of every page, the first one too
         if element.get("data-grid"):
             self.write_grid(element, story, scope, column_count(element.get("data-grid")))
         elif element.get("data-columns") and story is self.word:
@@ -236,9 +256,10 @@ class TreeWriter:
         level = min(3, max(1, int(element.tag[1]) - scope.heading_shift))
         self.write_paragraph(element, story, f"Heading {level}")
 
-    def write_paragraph(self, element, story: Story, default_style: str) -> Paragraph | None:
+    def write_paragraph(self, element, story: Story, default_style: str,
+                        enclose: tuple[str, str] | None = None) -> Paragraph | None:
         style = element.get("data-style") or default_style
-        paragraph = self.write_inline_paragraph(children_of(element), element, story, style)
+        paragraph = self.write_inline_paragraph(children_of(element), element, story, style, enclose)
         if paragraph is not None and element.get("dir") == "rtl":
             set_right_to_left(paragraph)
         return paragraph
@@ -249,12 +270,14 @@ class TreeWriter:
         last = None
         for kind, content in flow(element, extra_blocks={"cite"}):
             if kind == "inline":
-                last = self.write_inline_paragraph(content, element, story, style)
+                last = self.write_inline_paragraph(content, element, story, style, QUOTE_MARKS)
             elif is_skipped(content):
                 continue
             elif content.tag in ("cite", "footer") and last is not None:
                 self.append_attribution(last, content)
-            elif content.tag in ("cite", "footer", "p"):
+            elif content.tag == "p":
+                last = self.write_paragraph(content, story, style, QUOTE_MARKS)
+            elif content.tag in ("cite", "footer"):
                 last = self.write_paragraph(content, story, style)
             else:
                 self.write_block(content, story, replace(scope, paragraph_style=style))
@@ -331,13 +354,14 @@ class TreeWriter:
         table = self.add_table(story, len(rows), columns, element.get("data-style") or "Briefing Table",
                                header=any(header for header, _ in rows))
         if story is self.word:
-            fit_columns(table, [[text_of(cell) for cell in cells] for _, cells in rows], self.text_width())
+            fit_columns(table, [[text_of(cell) for cell in cells] for _, cells in rows], self.text_width(),
+                        self.longest_word_widths(rows))
         for row, (header, cells) in zip(table.rows, rows):
             if header:
                 repeat_header_row(row)
             for cell, cell_element in zip(row.cells, cells):
                 self.write_cell(cell_element, cell, scope,
-                                "Table Heading" if cell_element.tag == "th" else "Table Text")
+                                TABLE_HEADING if cell_element.tag == "th" else "Table Text")
 
     def add_table(self, story: Story, rows: int, columns: int, style: str, header: bool):
         """An empty table in `style`; in the body, an empty paragraph follows it.
@@ -351,6 +375,27 @@ class TreeWriter:
         if story is self.word:
             add_spacer(self.add_paragraph(self.word, "Normal"))
         return table
+
+    def longest_word_widths(self, rows: list[tuple[bool, list]]) -> list[int]:
+        """Per column, the width its longest word needs at its style's size, so no word breaks."""
+        widths: list[int] = []
+        for header, cells in rows:
+            size = self.font_size(TABLE_HEADING if header else "Table Text")
+            for index, cell in enumerate(cells):
+                longest = max((len(word) for word in text_of(cell).split()), default=0)
+                need = int(longest * WORD_WIDTH_EM * size) + CELL_MARGINS
+                widths[len(widths):index + 1] = [0] * (index + 1 - len(widths))
+                widths[index] = max(widths[index], need)
+        return widths
+
+    def font_size(self, name: str) -> int:
+        """The size a paragraph style sets (EMU), following its base styles; Word's 10 pt when none does."""
+        style = self.paragraph_style(name)
+        while style is not None:
+            if style.font.size is not None:
+                return style.font.size
+            style = style.base_style
+        return Pt(10)
 
     def text_width(self) -> int:
         """The width between the margins (a reference without margins gets Word's default inch)."""
@@ -375,12 +420,15 @@ class TreeWriter:
 
     # Inline content
 
-    def write_inline_paragraph(self, nodes: list[InlineNode], owner, story: Story,
-                               style: str) -> Paragraph | None:
-        """A paragraph of the inline `nodes`, or nothing when they hold no text."""
+    def write_inline_paragraph(self, nodes: list[InlineNode], owner, story: Story, style: str,
+                               enclose: tuple[str, str] | None = None) -> Paragraph | None:
+        """A paragraph of the inline `nodes`, or nothing when they hold no text; `enclose` puts it
+        between two marks (a quote's, which the stylesheets draw with ::before and ::after)."""
         segments = collapse_whitespace(self.segments(nodes, owner, Segment("")))
         if not segments:
             return None
+        if enclose:
+            segments = [Segment(enclose[0]), *segments, Segment(enclose[1])]
         paragraph = self.add_paragraph(story, style)
         self.write_segments(paragraph, segments)
         return paragraph
@@ -406,12 +454,23 @@ class TreeWriter:
             look = replace(look, href=self.clean(element.get("href").strip(), element, "href"))
         if element.get("data-style"):
             look = replace(look, character_style=self.character_style(element.get("data-style")))
+        if element.get("data-key"):
+            look = replace(look, key=element.get("data-key"), digest=element.get("data-digest") or "")
         yield from self.segments(children_of(element), element, look)
 
     def write_segments(self, paragraph: Paragraph, segments: list[Segment]) -> None:
-        """Runs of text (never interpreted), consecutive runs with one link target inside one w:hyperlink."""
+        """Runs of text (never interpreted), consecutive runs with one link target inside one w:hyperlink,
+        and the runs of one brief key between the two ends of its bookmark."""
         link, link_target = None, None
+        marked = None
         for segment in segments:
+            if segment.key != (marked and marked.key):
+                if marked:
+                    end_bookmark(paragraph, len(self.markers) - 1)
+                marked = segment if segment.key else None
+                if marked:
+                    self.markers.append(marked.key)
+                    start_bookmark(paragraph, len(self.markers) - 1, bookmark_name(marked.key, marked.digest))
             if segment.href != link_target:
                 link = append_hyperlink(paragraph, segment.href) if segment.href else None
                 link_target = segment.href
@@ -429,6 +488,8 @@ class TreeWriter:
                 self.set_style(run._r, style, WD_STYLE_TYPE.CHARACTER)
             if link is not None:
                 link.append(run._r)
+        if marked:
+            end_bookmark(paragraph, len(self.markers) - 1)
 
     # Styles and text
 
@@ -503,6 +564,14 @@ class TreeWriter:
         codes = ", ".join(f"U+{ord(char):04X}" for char in found)
         self.warnings.append(f"{where or describe(owner, text)}: removed a character Word cannot hold ({codes})")
         return NOT_XML.sub("", text)
+
+
+def handout_properties(document: RenderedDocument, markers: list[str]) -> dict[str, str]:
+    """What `briefing pull` needs to read a handout back: its brief, document type, the digest of the
+    brief's content it shows and every key it marks."""
+    values = (document.brief.path.name, document.doctype.name, data_digest(document.brief.data),
+              " ".join(encode(key) for key in markers))
+    return dict(zip(HANDOUT_PROPERTIES, values))
 
 
 def column_count(value: str) -> int:
@@ -584,13 +653,21 @@ def text_of(element) -> str:
     return HTML_WHITESPACE.sub(" ", "".join(element.itertext())).strip()
 
 
-def fit_columns(table, texts: list[list[str]], width: int) -> None:
-    """Column widths by how much each column says (within limits), as a browser's auto layout does."""
+def fit_columns(table, texts: list[list[str]], width: int, minimum: list[int]) -> None:
+    """Column widths by how much each column says (within limits), as a browser's auto layout does;
+    none narrower than its `minimum` (its longest word), the others shared out in the rest."""
     columns = len(table.columns)
     needs = [min(40, max(5, *(len(row[index]) for row in texts if index < len(row))))
              for index in range(columns)]
-    for column, need in zip(table.columns, needs):
-        share = int(width * need / sum(needs))
+    shares = [int(width * need / sum(needs)) for need in needs]
+    floors = [min(minimum[index] if index < len(minimum) else 0, width // columns) for index in range(columns)]
+    short = [index for index in range(columns) if shares[index] < floors[index]]
+    if short:
+        rest = width - sum(floors[index] for index in short)
+        others = sum(needs[index] for index in range(columns) if index not in short)
+        shares = [floors[index] if index in short else int(rest * needs[index] / others)
+                  for index in range(columns)]
+    for column, share in zip(table.columns, shares):
         column.width = share
         for cell in column.cells:
             cell.width = share

@@ -1,16 +1,23 @@
-"""WordprocessingML that python-docx has no API for: hyperlinks, fields, list restarts, style fallback."""
+"""WordprocessingML that python-docx has no API for: hyperlinks, fields, bookmarks, list restarts,
+style fallback, settings and package properties."""
 
 from __future__ import annotations
 
 import copy
+from xml.sax.saxutils import escape
 
 from docx.document import Document
 from docx.enum.section import WD_SECTION_START
 from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
+from lxml import etree
+
+QUOTE = {'"': "&quot;"}
 
 
 def element(tag: str, **attributes: str) -> OxmlElement:
@@ -255,3 +262,92 @@ def set_columns(section, columns: int) -> None:
                                       "w:printerSettings", "w:sectPrChange")
     cols.set(qn("w:num"), str(columns))
     cols.set(qn("w:space"), "454")  # 8 mm between columns, as the stylesheets have it
+
+
+def start_bookmark(paragraph: Paragraph, bookmark_id: int, name: str) -> None:
+    """Open bookmark `name` at the end of `paragraph`: the runs added next are inside it."""
+    paragraph._p.append(element("w:bookmarkStart", id=str(bookmark_id), name=name))
+
+
+def end_bookmark(paragraph: Paragraph, bookmark_id: int) -> None:
+    paragraph._p.append(element("w:bookmarkEnd", id=str(bookmark_id)))
+
+
+def tidy_settings(settings) -> None:
+    """Settings a reference may carry that would make the output invalid or untruthful.
+
+    A w:zoom needs w:percent (the schema requires it); a w:proofState would tell Word the text was
+    already spell-checked, which nobody did for this text.
+    """
+    for zoom in settings.findall(qn("w:zoom")):
+        if zoom.get(qn("w:percent")) is None:
+            zoom.set(qn("w:percent"), "100")
+    for proof_state in settings.findall(qn("w:proofState")):
+        settings.remove(proof_state)
+
+
+DOCUMENT_PROPERTY_TYPES = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+EXTENDED_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+CUSTOM_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+CUSTOM_PROPERTIES_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+EXTENDED_PROPERTIES_TYPE = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
+CUSTOM_PROPERTY_ID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the format id every custom property has
+
+
+def describe_application(document: Document, statistics: dict[str, int]) -> None:
+    """docProps/app.xml saying what made the file and how much text it holds (not how many pages:
+    that is the reader's layout to decide)."""
+    names = ("Words", "Characters", "Paragraphs", "CharactersWithSpaces")
+    fields = "".join(f"<{name}>{statistics[name]}</{name}>" for name in names)
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           f'<Properties xmlns="{EXTENDED_PROPERTIES}" xmlns:vt="{DOCUMENT_PROPERTY_TYPES}">'
+           f"{fields}<Application>briefing compiler</Application><DocSecurity>0</DocSecurity></Properties>")
+    put_package_part(document, "/docProps/app.xml", EXTENDED_PROPERTIES_TYPE, RELATIONSHIP_TYPE.EXTENDED_PROPERTIES,
+                     xml.encode("utf-8"))
+
+
+def text_statistics(body) -> dict[str, int]:
+    """Words, characters and paragraphs of a document body, as Word counts them for its properties."""
+    paragraphs = [text for text in ("".join(p.itertext()) for p in body.iter(qn("w:p"))) if text.strip()]
+    text = " ".join(paragraphs)
+    return {"Words": len(text.split()), "Characters": len("".join(text.split())),
+            "Paragraphs": len(paragraphs), "CharactersWithSpaces": len(text)}
+
+
+def set_custom_properties(document: Document, properties: dict[str, str]) -> None:
+    """docProps/custom.xml holding `properties` as text (the reference's own are dropped)."""
+    items = "".join(
+        f'<property fmtid="{CUSTOM_PROPERTY_ID}" pid="{pid}" name="{escape(name, QUOTE)}">'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(properties.items(), start=2))
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           f'<Properties xmlns="{CUSTOM_PROPERTIES}" xmlns:vt="{DOCUMENT_PROPERTY_TYPES}">{items}</Properties>')
+    put_package_part(document, "/docProps/custom.xml", CUSTOM_PROPERTIES_TYPE, RELATIONSHIP_TYPE.CUSTOM_PROPERTIES,
+                     xml.encode("utf-8"))
+
+
+def read_custom_properties(package) -> dict[str, str]:
+    """The text custom properties of an opened package (python-docx's), by name."""
+    part = related_part(package, RELATIONSHIP_TYPE.CUSTOM_PROPERTIES)
+    if part is None:
+        return {}
+    root = etree.fromstring(part.blob)
+    return {found.get("name"): "".join(found.itertext()) for found in root.iter(f"{{{CUSTOM_PROPERTIES}}}property")}
+
+
+def related_part(package, relationship_type: str):
+    for relationship in package.rels.values():
+        if relationship.reltype == relationship_type and not relationship.is_external:
+            return relationship.target_part
+    return None
+
+
+def put_package_part(document: Document, name: str, content_type: str, relationship_type: str,
+                     blob: bytes) -> None:
+    """Replace the package-level part of that relationship type with `blob`, or add it."""
+    package = document.part.package
+    part = related_part(package, relationship_type)
+    if part is not None:
+        part._blob = blob
+        return
+    package.relate_to(Part(PackURI(name), content_type, blob, package), relationship_type)

@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm
 
@@ -80,18 +81,30 @@ def set_page_size(document: Document, width_mm: float, height_mm: float) -> None
 
 
 def set_language(document: Document, language: str) -> None:
-    """The language spell-checkers and hyphenation use, in the document defaults (w:lang).
+    """The language spell-checkers and hyphenation use (w:lang), wherever the reference sets one.
 
+    The document defaults hold it, and so does the Normal style: a reference saved by LibreOffice
+    sets its own language there, which would win over the defaults, and may set it in other styles.
     Word keeps three: Latin text (w:val), East Asian (w:eastAsia) and right-to-left (w:bidi); the
     document's language goes in each slot it belongs to.
     """
-    defaults = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
-    if defaults is None:
-        return
-    lang = defaults.find(qn("w:lang"))
+    styles = document.styles.element
+    defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    holders = [] if defaults is None else [defaults]
+    normal = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    if normal is not None:
+        holders.append(normal.element.get_or_add_rPr())
+    holders += [found.getparent() for found in styles.iterfind(f"{qn('w:style')}/{qn('w:rPr')}/{qn('w:lang')}")]
+    for properties in dict.fromkeys(holders):
+        set_lang(properties, language)
+
+
+def set_lang(properties, language: str) -> None:
+    """Put `language` in the slots of the w:lang of one w:rPr it belongs to (adding the w:lang)."""
+    lang = properties.find(qn("w:lang"))
     if lang is None:
-        lang = defaults.makeelement(qn("w:lang"), {})
-        defaults.append(lang)
+        lang = properties.makeelement(qn("w:lang"), {})
+        properties.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
     primary = language.split("-")[0].lower()
     lang.set(qn("w:val"), language)
     if primary in EAST_ASIAN_LANGUAGES:

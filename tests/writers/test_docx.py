@@ -60,10 +60,10 @@ def test_blocks_take_word_styles_by_name(fixture_docx):
     expected = {
         "Fixture brief title": "Title", "A subtitle": "Subtitle", "Bottom line": "Heading 1",
         "The bottom line, up front.": "Bottom Line", "First summary paragraph": "Body Text",
-        "A third-level heading": "Heading 2", "a verbatim quote": "Quote", "Bullet one point one": "List Bullet 2",
+        "A third-level heading": "Heading 2", "\u201ca verbatim quote": "Quote", "Bullet one point one": "List Bullet 2",
         "Bullet two": "List Bullet", "First list, item one": "List Number", "Nested number": "List Number 2",
         "Dates the article gives": "Caption", "The timeline, drawn": "Caption", "2.8 billion": "Figure Value",
-        "Population of the SCO market": "Figure Label", "PUBLIC": "Classification",
+        "Population of the SCO market": "Figure Label",
         "What the presenter says.": "Speaker Notes", "Source title.": "Source Block",
         "A slide whose title is a claim": "Heading 1",
     }
@@ -82,7 +82,7 @@ def test_inline_text_is_collapsed_formatted_and_never_interpreted(fixture_docx):
 
 def test_quote_ends_with_its_paragraph_reference(fixture_docx):
     quote = next(p for p in fixture_docx.paragraphs if p.style.name == "Quote")
-    assert quote.text == "a verbatim quote from the source \u00b6\u202f6"
+    assert quote.text == "\u201ca verbatim quote from the source\u201d \u00b6\u202f6"
     assert quote.runs[-1].style.name == "Quote Citation"
 
 
