@@ -22,7 +22,7 @@ from compiler.markers import bookmark_name, data_digest, encode
 from compiler.writers import WriteResult
 from compiler.writers.docx_ooxml import (
     StyleIndex, abstract_num_id, add_abstract_list, add_restarting_num, add_spacer, append_field,
-    append_hyperlink, describe_application, end_bookmark, end_section, repeat_header_row,
+    append_hyperlink, describe_application, numbering_of, end_bookmark, end_section, repeat_header_row,
     set_custom_properties, set_paragraph_numbering, set_right_to_left, start_bookmark, style_numbering,
     text_statistics, tidy_settings,
 )
@@ -325,7 +325,7 @@ class TreeWriter:
         abstract list with a startOverride of 1. A default list style without numbering (some users'
         references) gets a list definition of its own; a `data-style` without numbering gets none.
         """
-        numbering = self.word.part.numbering_part.element
+        numbering = numbering_of(self.word)
         paragraph_style = self.paragraph_style(style)
         applied = style_numbering(self.styles, paragraph_style.element if paragraph_style else None)
         if applied is not None:

@@ -8,14 +8,17 @@ from xml.sax.saxutils import escape
 
 from docx.document import Document
 from docx.enum.section import WD_SECTION_START
-from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from docx.parts.numbering import NumberingPart
 from docx.text.paragraph import Paragraph
 from lxml import etree
+
+WORDPROCESSING = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 QUOTE = {'"': "&quot;"}
 
@@ -159,6 +162,19 @@ def style_numbering(styles: StyleIndex, style) -> tuple[int, int] | None:
             return None
         style = styles.find_id(based_on.get(qn("w:val")))
     return None
+
+
+def numbering_of(document: Document):
+    """The document's w:numbering, adding an empty numbering part to a reference that has none (one
+    saved by LibreOffice from a file without lists), which python-docx cannot do itself."""
+    part = document.part
+    for relationship in part.rels.values():
+        if relationship.reltype == RELATIONSHIP_TYPE.NUMBERING:
+            return relationship.target_part.element
+    empty = parse_xml(f'<w:numbering xmlns:w="{WORDPROCESSING}"/>')
+    numbering = NumberingPart(PackURI("/word/numbering.xml"), CONTENT_TYPE.WML_NUMBERING, empty, part.package)
+    part.relate_to(numbering, RELATIONSHIP_TYPE.NUMBERING)
+    return numbering.element
 
 
 def abstract_num_id(numbering, num_id: int) -> int | None:
@@ -308,7 +324,8 @@ def describe_application(document: Document, statistics: dict[str, int]) -> None
 
 def text_statistics(body) -> dict[str, int]:
     """Words, characters and paragraphs of a document body, as Word counts them for its properties."""
-    paragraphs = [text for text in ("".join(p.itertext()) for p in body.iter(qn("w:p"))) if text.strip()]
+    paragraphs = [text for text in ("".join(p.xpath(".//w:t/text()")) for p in body.iter(qn("w:p")))
+                  if text.strip()]
     text = " ".join(paragraphs)
     return {"Words": len(text.split()), "Characters": len("".join(text.split())),
             "Paragraphs": len(paragraphs), "CharactersWithSpaces": len(text)}
