@@ -54,6 +54,20 @@ def build_parser() -> argparse.ArgumentParser:
         for option in declaration.arguments:
             build.add_argument(option.flag, dest=option.dest, choices=option.choices, type=option.type,
                                default=None, metavar=option.metavar, help=option.help)
+
+    pull = commands.add_parser(
+        "pull", help="take a colleague's edits to a Word handout back into its brief file",
+        description="Compare a .docx handout that `build` wrote (edited in Word or LibreOffice) with "
+        "its brief and print the change to the brief file as a unified diff; --write makes it. "
+        "Edits YAML cannot hold (tracked changes, comments, formatting, new headings or tables) are "
+        "listed, not pulled. Exits 1 if anything was not pulled.",
+    )
+    pull.add_argument("handout", type=Path, metavar="HANDOUT.docx", help="the edited Word file")
+    pull.add_argument("--brief", type=Path, default=None, metavar="BRIEF.yaml",
+                      help="the brief it was built from (default: the one its folder's manifest names, "
+                      "else content/<name>.yaml)")
+    pull.add_argument("--write", action="store_true", help="write the change into the brief file")
+    pull.set_defaults(run="compiler.commands.pull")
     return parser
 
 

@@ -464,10 +464,11 @@ class TreeWriter:
         link, link_target = None, None
         marked = None
         for segment in segments:
-            if segment.key != (marked and marked.key):
+            key = segment.key if segment.key not in self.markers or (marked and marked.key == segment.key) else None
+            if key != (marked and marked.key):
                 if marked:
                     end_bookmark(paragraph, len(self.markers) - 1)
-                marked = segment if segment.key else None
+                marked = segment if key else None  # a key shown twice (a continued slide) is marked once
                 if marked:
                     self.markers.append(marked.key)
                     start_bookmark(paragraph, len(self.markers) - 1, bookmark_name(marked.key, marked.digest))
