@@ -55,6 +55,8 @@ ITALIC = {"em", "i", "cite", "dfn", "var"}
 # Ours, not "Table Heading": LibreOffice has a style of that name (12 pt, bold, centred) in every
 # file it saves, so a reference made there would set a narrow column's heading too large to fit.
 TABLE_HEADING = "Briefing Table Heading"
+TABLE_LOOK_BITS = {"firstRow": 0x20, "lastRow": 0x40, "firstColumn": 0x80, "lastColumn": 0x100,
+                   "noHBand": 0x200, "noVBand": 0x400}
 QUOTE_MARKS = ("\u201c", "\u201d")  # a quote's marks, as the stylesheets draw them
 # Custom document properties naming what a handout was built from, for `briefing pull`.
 HANDOUT_PROPERTIES = ("briefing-brief", "briefing-document", "briefing-content", "briefing-markers")
@@ -693,10 +695,14 @@ def set_table_look(table, header: bool) -> None:
     if look is None:
         look = table._tbl.tblPr.makeelement(qn("w:tblLook"), {})
         table._tbl.tblPr.append(look)
+    bits = 0
     for attribute, value in (("firstRow", header), ("lastRow", False), ("firstColumn", False),
                              ("lastColumn", False), ("noHBand", True), ("noVBand", True)):
         look.set(qn(f"w:{attribute}"), "1" if value else "0")
-    look.attrib.pop(qn("w:val"), None)
+        bits |= TABLE_LOOK_BITS[attribute] if value else 0
+    # Word 2007's bit mask as well: LibreOffice 7 reads only that, and would set a first data row
+    # (a timeline's) as a header row without it.
+    look.set(qn("w:val"), f"{bits:04X}")
     width = table._tbl.tblPr.find(qn("w:tblW"))
     width.set(qn("w:type"), "pct")
     width.set(qn("w:w"), "5000")
