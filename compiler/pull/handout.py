@@ -8,6 +8,7 @@ from pathlib import Path
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
 from compiler.diagnostics import shorten as shorten_safely
@@ -24,6 +25,9 @@ CONTAINERS = {qn("w:smartTag"), qn("w:customXml"), qn("w:sdt"), qn("w:sdtContent
               qn("w:ins"), qn("w:moveTo")}
 SKIPPED = {qn("w:moveFrom")}
 OFF = {"0", "false", "off", "none"}
+
+
+NOT_WORD = "not a Word file ({}); pull reads the .docx files `briefing build` writes"
 
 
 class NotAHandout(Exception):
@@ -86,11 +90,12 @@ class Handout:
 
 def read_handout(path: Path) -> Handout:
     """The handout at `path`; NotAHandout when it is not a Word file, or not one of ours."""
+    if not zipfile.is_zipfile(path):
+        raise NotAHandout(NOT_WORD.format("not a zip package"))
     try:
         word = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise NotAHandout(f"not a Word file ({describe_error(error)}); pull reads the .docx files "
-                          "`briefing build` writes") from None
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise NotAHandout(NOT_WORD.format(describe_error(error))) from None
     properties = read_custom_properties(word.part.package)
     if not all(name in properties for name in HANDOUT_PROPERTIES):
         raise NotAHandout("not a handout this compiler wrote (it carries no briefing markers); "
@@ -115,7 +120,6 @@ class HandoutReader:
         self.open_comments: dict[str, list[Piece]] = {}
         self.comment_keys: dict[str, str] = {}
         self.block: Block | None = None
-        self.heading_styles = {style.name for style in word.styles if style.type == 1 and is_heading(style)}
 
     def read(self) -> None:
         self.walk_children(self.word.element.body, table=None)
@@ -137,7 +141,7 @@ class HandoutReader:
 
     def read_paragraph(self, paragraph, table: int | None) -> None:
         style = self.style_name(paragraph)
-        self.block = Block(len(self.handout.blocks), style, heading=style in self.heading_styles,
+        self.block = Block(len(self.handout.blocks), style, heading=is_heading(style),
                            in_table=table, inside=[mark.key for mark in self.open_marks.values()])
         self.handout.blocks.append(self.block)
         for mark in self.open_marks.values():
@@ -245,7 +249,7 @@ class HandoutReader:
 
     def note_tracked_change(self, change) -> None:
         kind = "insertion" if change.tag == qn("w:ins") else "deletion"
-        words = "".join(change.xpath(".//w:t/text() | .//w:delText/text()"))
+        words = "".join(change.xpath(".//w:t/text() | .//w:delText/text()", namespaces=NAMESPACES))
         self.handout.unpullable.append(
             (self.current_key(), f'tracked {kind} not accepted ("{shorten(words)}"); accept or reject '
                                  "it in Word, then pull again"))
@@ -298,9 +302,9 @@ class HandoutReader:
 NAMESPACES = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 
 
-def is_heading(style) -> bool:
-    name = (style.name or "").lower()
-    return name.startswith("heading") or name in ("title", "compact heading")
+def is_heading(style_name: str) -> bool:
+    name = style_name.lower()
+    return name.startswith("heading") or name in ("title", "subtitle", "compact heading")
 
 
 def is_on(properties, tag: str) -> bool:
