@@ -40,6 +40,9 @@ class Keyed(str):
         made.key = key
         return made
 
+    def __reduce__(self):  # a planned slide's texts go from a build worker back to the main process
+        return Keyed, (str(self), self.key)
+
 
 def keyed(data: dict[str, Any]) -> dict[str, Any]:
     """A copy of the brief's data whose editable texts are Keyed (everything else is shared)."""

@@ -81,8 +81,8 @@ def locate_brief(handout: Handout) -> Path:
 
 def build_baseline(brief, handout: Handout) -> Handout:
     """The handout's document built afresh from the brief as it is now, read back as the handout is."""
+    from compiler.document import BuildOptions
     from compiler.render import render_html
-    from compiler.writers import BuildOptions
     from compiler.writers import docx as docx_writer
 
     options = BuildOptions(source_date_epoch=0)

@@ -15,7 +15,7 @@ from docx.shared import Pt
 from compiler.content.loader import load_brief
 from compiler.doctypes import document_type
 from compiler.render import render_html
-from compiler.writers import BuildOptions
+from compiler.document import BuildOptions
 from compiler.writers import docx as docx_writer
 from compiler.writers.docx_package import REFERENCE_DOCX
 from tests.writers.references import (
