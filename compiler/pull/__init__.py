@@ -139,7 +139,8 @@ def edit_path(edit: Edit) -> str:
 
 def check_text(brief_path: Path, text: str) -> list[Problem]:
     """`briefing check` on `text` as if it were the brief file (beside it, so its source text resolves)."""
-    descriptor, name = tempfile.mkstemp(prefix=".pull-", suffix=".yaml", dir=brief_path.parent)
+    # Not *.yaml, so that a `briefing build` of content/ meanwhile does not take it for a brief.
+    descriptor, name = tempfile.mkstemp(prefix=f".{brief_path.name}.", suffix=".pull", dir=brief_path.parent)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
             stream.write(text)

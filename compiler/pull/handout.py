@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from compiler.diagnostics import shorten as shorten_safely
 from compiler.markers import decode, read_bookmark
 from compiler.writers.docx import HANDOUT_PROPERTIES
-from compiler.writers.docx_ooxml import read_custom_properties
+from compiler.writers.docx_ooxml import parse_part, read_custom_properties
 
 # Run properties a colleague sets by hand that the light markup cannot say (bold and italic it can).
 VISIBLE_FORMATTING = {"u": "underline", "strike": "strike-through", "dstrike": "strike-through",
@@ -27,6 +27,7 @@ SKIPPED = {qn("w:moveFrom")}
 OFF = {"0", "false", "off", "none"}
 
 
+MAX_UNPACKED_BYTES = 100 * 2**20  # ours are well under 1 MiB; a zip bomb is far over
 NOT_WORD = "not a Word file ({}); pull reads the .docx files `briefing build` writes"
 
 
@@ -92,6 +93,11 @@ def read_handout(path: Path) -> Handout:
     """The handout at `path`; NotAHandout when it is not a Word file, or not one of ours."""
     if not zipfile.is_zipfile(path):
         raise NotAHandout(NOT_WORD.format("not a zip package"))
+    with zipfile.ZipFile(path) as package:
+        unpacked = sum(item.file_size for item in package.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise NotAHandout(f"unpacks to {unpacked / 2**20:.0f} MiB, more than a handout's "
+                          f"{MAX_UNPACKED_BYTES / 2**20:.0f} MiB; is it the file `briefing build` wrote?")
     try:
         word = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
@@ -271,9 +277,7 @@ class HandoutReader:
                      if rel.reltype == RELATIONSHIP_TYPE.COMMENTS and not rel.is_external), None)
         if part is None:
             return
-        from lxml import etree
-
-        root = etree.fromstring(part.blob)
+        root = parse_part(part.blob)
         anchors = self.comment_anchors()
         for comment in root.iter(qn("w:comment")):
             comment_id = comment.get(qn("w:id"))
