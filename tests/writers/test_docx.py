@@ -26,6 +26,7 @@ from compiler.reproducible import normalise_package_bytes
 from compiler.writers import WriteResult
 from compiler.writers import docx as docx_writer
 from compiler.writers.docx_package import REFERENCE_DOCX
+from tests.writers.references import find_pandoc
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).parent / "fixtures" / "contract.html"
@@ -299,11 +300,11 @@ def test_every_output_is_a_valid_zip_with_core_dates_from_the_epoch(tmp_path):
     assert "2025-11-27T00:00:00Z" in core
 
 
-@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed (make bench installs it)")
+@pytest.mark.skipif(find_pandoc() is None, reason="pandoc is not installed (make test installs it)")
 def test_pandocs_reference_document_works_too(tmp_path):
     """pandoc names its styles "Heading 1" where Word's files say "heading 1"; both resolve."""
     reference = tmp_path / "pandoc-reference.docx"
-    reference.write_bytes(subprocess.run(["pandoc", "--print-default-data-file", "reference.docx"],
+    reference.write_bytes(subprocess.run([find_pandoc(), "--print-default-data-file", "reference.docx"],
                                          check=True, capture_output=True).stdout)
     document, result, _ = write_html(tmp_path, FIXTURE.read_text(encoding="utf-8"), reference_docx=reference)
     assert style_of(document, "Bottom line") == "Heading 1"
