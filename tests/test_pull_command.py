@@ -13,6 +13,7 @@ from pathlib import Path
 
 import docx
 import pytest
+import yaml
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
@@ -280,3 +281,22 @@ def test_a_missing_handout_is_one_line(project):
 
     assert (run.status, run.err) == (1, "build/sco-2012/nothing.docx: not found; name a .docx file that "
                                         "`briefing build` wrote\n")
+
+
+def test_hostile_words_in_a_handout_arrive_as_data_or_are_refused(project):
+    word = docx.Document(str(project / MEMO))
+    (claim,) = [run for run in marked_paragraph(word, "claims[0].text").runs
+                if run.text.startswith("According to the article")]
+    claim.text = 'Said: "yes" # not a comment\n{{ 7*7 }} &amp; - [x](javascript:alert(1))'
+    add_paragraph_after(marked_paragraph(word, "takeaways[3]"), "Reversed \u202etxt.exe")
+    word.save(str(project / MEMO))
+
+    run = briefing(project, "pull", "--write", str(MEMO))
+
+    assert run.status == 1
+    assert (f"{MEMO}: takeaways: not pulled: contains the bidirectional control character U+202E, which "
+            "makes the printed text read differently from the brief; remove it") in run.err.splitlines()
+    assert "\u202e" not in run.err + run.out
+    data = yaml.safe_load((project / BRIEF).read_text(encoding="utf-8"))
+    assert data["claims"][0]["text"] == 'Said: "yes" # not a comment {{ 7*7 }} &amp; - [x](javascript:alert(1))'
+    assert len(data["takeaways"]) == 4

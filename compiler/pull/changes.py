@@ -38,7 +38,7 @@ def compare(handout: Handout, baseline: Handout, data: dict[str, Any]) -> Propos
     """The edits that turn the brief's values into the handout's, against a fresh build of the brief."""
     proposal = Proposal()
     unchanged_brief = baseline.content_digest == handout.content_digest
-    for key, mark in handout.marks.items():
+    for key in handout.marks:
         compare_value(handout, baseline, data, key, proposal, unchanged_brief)
     find_removals(handout, data, proposal, unchanged_brief)
     find_new_paragraphs(handout, baseline, proposal, unchanged_brief)
