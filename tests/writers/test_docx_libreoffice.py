@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,23 +16,14 @@ from compiler.document import BuildOptions
 from compiler.render import render_html
 from compiler.writers import docx as docx_writer
 from compiler.writers.docx_package import REFERENCE_DOCX
+from tests.writers.references import LIBREOFFICE, convert_to_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 SCO_BRIEF = ROOT / "content" / "sco-2012.yaml"
 CASES = ROOT / "tests" / "cases"
-LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 
 pytestmark = pytest.mark.skipif(
     LIBREOFFICE is None, reason="libreoffice is not installed (make test installs libreoffice-writer)")
-
-
-def convert_to_pdf(source: Path) -> Path:
-    """LibreOffice's own layout of a Word file, as PDF (a private profile, so runs never collide)."""
-    profile = source.parent / "lo-profile"
-    subprocess.run([LIBREOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(source.parent), str(source)],
-                   check=True, capture_output=True, timeout=180)
-    return source.with_suffix(".pdf")
 
 
 def pdf_pages(pdf: Path) -> int:
