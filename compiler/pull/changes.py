@@ -74,6 +74,9 @@ def compare_value(handout: Handout, baseline: Handout, data: dict[str, Any], key
                           "brief if that is meant)")
         return
     proposal.edits.append(Edit("change", key, normalise(edited)))
+    if len(mark.paragraphs) > 1:
+        proposal.note(key, f"split into {len(mark.paragraphs)} paragraphs in the handout; pulled as one "
+                      "text (a brief's field is one paragraph)")
 
 
 def marked_text(handout: Handout, baseline: Handout, key: str, proposal: Proposal,

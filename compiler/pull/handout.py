@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
@@ -117,13 +118,12 @@ def describe_error(error: Exception) -> str:
 
 
 class HandoutReader:
-    """Walks the body once, in reading order, keeping which markers and comments are open."""
+    """Walks the body once, in reading order, keeping which markers are open."""
 
     def __init__(self, word, handout: Handout) -> None:
         self.word = word
         self.handout = handout
         self.open_marks: dict[str, Mark] = {}  # bookmark id -> mark
-        self.open_comments: dict[str, list[Piece]] = {}
         self.comment_keys: dict[str, str] = {}
         self.block: Block | None = None
 
@@ -138,7 +138,7 @@ class HandoutReader:
             elif child.tag == qn("w:tbl"):
                 self.handout.tables += 1
                 number = self.handout.tables
-                for cell in child.iter(qn("w:tc")):
+                for cell in child.iterfind(f"{qn('w:tr')}/{qn('w:tc')}"):
                     self.walk_children(cell, number)
             elif child.tag in CONTAINERS:
                 self.walk_children(child, table)
@@ -150,8 +150,9 @@ class HandoutReader:
         self.block = Block(len(self.handout.blocks), style, heading=is_heading(style),
                            in_table=table, inside=[mark.key for mark in self.open_marks.values()])
         self.handout.blocks.append(self.block)
-        for mark in self.open_marks.values():
+        for mark in self.open_marks.values():  # a marked text Enter split in two: one text, two lines
             mark.paragraphs.append(self.block.index)
+            mark.pieces.append(Piece("\n"))
         self.read_runs(paragraph, link=None)
         self.split_around_marker()
 
@@ -159,7 +160,7 @@ class HandoutReader:
         style_id = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
         style = self.word.styles.element.get_by_id(style_id.get(qn("w:val"))) if style_id is not None else None
         if style is None:
-            style = self.word.styles.element.default_for(1)
+            style = self.word.styles.element.default_for(WD_STYLE_TYPE.PARAGRAPH)
         return style.name_val if style is not None else ""
 
     def read_runs(self, parent, link: str | None) -> None:
@@ -192,10 +193,7 @@ class HandoutReader:
         elif tag == qn("w:bookmarkEnd"):
             self.open_marks.pop(child.get(qn("w:id")), None)
         elif tag == qn("w:commentRangeStart"):
-            self.open_comments[child.get(qn("w:id"))] = []
             self.comment_keys[child.get(qn("w:id"))] = self.current_key()
-        elif tag == qn("w:commentRangeEnd"):
-            self.open_comments.pop(child.get(qn("w:id")), None)
         elif tag == qn("w:commentReference") and child.get(qn("w:id")) not in self.comment_keys:
             self.comment_keys[child.get(qn("w:id"))] = self.current_key()
 
@@ -219,8 +217,6 @@ class HandoutReader:
         self.block.pieces.append(piece)
         for mark in self.open_marks.values():
             mark.pieces.append(piece)
-        for pieces in self.open_comments.values():
-            pieces.append(piece)
 
     def split_around_marker(self) -> None:
         """For a paragraph with one marker, the text outside it (a claim's number, a quote's marks)."""
