@@ -300,3 +300,21 @@ def test_hostile_words_in_a_handout_arrive_as_data_or_are_refused(project):
     data = yaml.safe_load((project / BRIEF).read_text(encoding="utf-8"))
     assert data["claims"][0]["text"] == 'Said: "yes" # not a comment {{ 7*7 }} &amp; - [x](javascript:alert(1))'
     assert len(data["takeaways"]) == 4
+
+
+def test_a_brief_with_problems_is_one_line_saying_what_to_do(project):
+    brief = project / BRIEF
+    brief.write_text(brief.read_text(encoding="utf-8").replace("kind: fact", "kind: rumour", 1), encoding="utf-8")
+
+    run = briefing(project, "pull", str(MEMO))
+
+    assert (run.status, run.out) == (1, "")
+    assert run.err == (f"{BRIEF}: has 1 problem (`briefing check {BRIEF}` lists them); fix them, then pull "
+                       "again\n")
+
+
+def test_a_brief_named_that_is_not_there_is_one_line(project):
+    run = briefing(project, "pull", str(MEMO), "--brief", "content/elsewhere.yaml")
+
+    assert (run.status, run.err) == (1, "content/elsewhere.yaml: not found; name the brief memo.docx was "
+                                        "built from (sco-2012.yaml)\n")

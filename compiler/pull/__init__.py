@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from compiler.content.loader import check_brief
-from compiler.diagnostics import Problem
+from compiler.diagnostics import Problem, plural
 from compiler.doctypes import document_type
 from compiler.manifest import read_manifest
 from compiler.markers import describe_path
@@ -41,10 +41,13 @@ def pull(handout_path: Path, brief_path: Path | None = None) -> Pulled:
     """The brief file with the handout's edits made (not written); PullError when that cannot be done."""
     handout = open_handout(handout_path)
     brief_path = brief_path or locate_brief(handout)
+    if not brief_path.is_file():
+        raise PullError(f"{brief_path}: not found; name the brief {handout.path.name} was built from "
+                        f"({handout.brief_name})")
     brief, problems = check_brief(brief_path)
     if brief is None:
-        raise PullError(f"{brief_path}: has {len(problems)} problems (`briefing check {brief_path}` lists "
-                        "them); fix them, then pull again")
+        raise PullError(f"{brief_path}: has {plural(len(problems), 'problem')} (`briefing check "
+                        f"{brief_path}` lists them); fix them, then pull again")
     baseline = build_baseline(brief, handout)
     proposal = compare(handout, baseline, brief.data)
     old = brief_path.read_text(encoding="utf-8")
