@@ -22,7 +22,7 @@ from compiler.markers import bookmark_name, data_digest, encode
 from compiler.writers import WriteResult
 from compiler.writers.docx_ooxml import (
     StyleIndex, abstract_num_id, add_abstract_list, add_restarting_num, add_spacer, append_field,
-    append_hyperlink, describe_application, numbering_of, end_bookmark, end_section, repeat_header_row,
+    append_hyperlink, describe_application, end_bookmark, end_section, numbering_of, repeat_header_row,
     set_custom_properties, set_paragraph_numbering, set_right_to_left, start_bookmark, style_numbering,
     text_statistics, tidy_settings,
 )
@@ -464,16 +464,16 @@ class TreeWriter:
         """Runs of text (never interpreted), consecutive runs with one link target inside one w:hyperlink,
         and the runs of one brief key between the two ends of its bookmark."""
         link, link_target = None, None
-        marked = None
+        marking = None  # the key whose bookmark is open
         for segment in segments:
-            key = segment.key if segment.key not in self.markers or (marked and marked.key == segment.key) else None
-            if key != (marked and marked.key):
-                if marked:
+            wanted = self.marker_for(segment, marking)
+            if wanted != marking:
+                if marking:
                     end_bookmark(paragraph, len(self.markers) - 1)
-                marked = segment if key else None  # a key shown twice (a continued slide) is marked once
-                if marked:
-                    self.markers.append(marked.key)
-                    start_bookmark(paragraph, len(self.markers) - 1, bookmark_name(marked.key, marked.digest))
+                if wanted:
+                    self.markers.append(wanted)
+                    start_bookmark(paragraph, len(self.markers) - 1, bookmark_name(wanted, segment.digest))
+                marking = wanted
             if segment.href != link_target:
                 link = append_hyperlink(paragraph, segment.href) if segment.href else None
                 link_target = segment.href
@@ -491,8 +491,15 @@ class TreeWriter:
                 self.set_style(run._r, style, WD_STYLE_TYPE.CHARACTER)
             if link is not None:
                 link.append(run._r)
-        if marked:
+        if marking:
             end_bookmark(paragraph, len(self.markers) - 1)
+
+    def marker_for(self, segment: Segment, marking: str | None) -> str | None:
+        """The key to mark a piece of text with: its own, unless that key is marked already elsewhere
+        (a goal's title heads each of its slides; bookmark names must be unique)."""
+        if segment.key is None or (segment.key in self.markers and segment.key != marking):
+            return None
+        return segment.key
 
     # Styles and text
 
