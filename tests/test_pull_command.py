@@ -318,3 +318,20 @@ def test_a_brief_named_that_is_not_there_is_one_line(project):
 
     assert (run.status, run.err) == (1, "content/elsewhere.yaml: not found; name the brief memo.docx was "
                                         "built from (sco-2012.yaml)\n")
+
+
+def test_words_typed_at_a_paragraphs_end_and_their_bold_come_back_as_markup(project):
+    word = docx.Document(str(project / MEMO))
+    claim = marked_paragraph(word, "claims[0].text")
+    claim.add_run(" It says so ")
+    claim.add_run("twice").bold = True
+    claim.add_run(".")
+    word.save(str(project / MEMO))
+    before = (project / BRIEF).read_text(encoding="utf-8")
+
+    run = briefing(project, "pull", "--write", str(MEMO))
+
+    assert run.status == 0, run.err
+    line = next(line for line in before.splitlines(keepends=True) if CLAIM_OLD in line)
+    assert changed_lines(before, (project / BRIEF).read_text(encoding="utf-8")) == (
+        [line], [line.replace('declaration."', 'declaration. It says so **twice**."')])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from compiler.markers import TEXT_LISTS, describe_path, digest, normalise
@@ -54,17 +54,18 @@ def compare_value(handout: Handout, baseline: Handout, data: dict[str, Any], key
     if not isinstance(current, str):
         proposal.note(key, "no longer in the brief (it changed since the build); not pulled")
         return
-    edited = marked_text(handout, baseline, key, proposal, unchanged_brief)
-    if edited is None or same_text(edited, current):
+    pieces = marked_text(handout, baseline, key, proposal, unchanged_brief)
+    edited = to_markup(pieces)
+    if same_text(edited, current):
         return
     if digest(current) != mark.digest:
         if digest(edited) != mark.digest:
             proposal.note(key, "changed in the handout and in the brief since the build; not pulled; "
                           f'the handout says "{shorten(plain_text(edited), 80)}"')
         return
-    if not expressible(edited, mark.pieces):
+    if not expressible(edited, pieces):
         proposal.note(key, "holds *, ** or [...](...) that the brief's light markup would read as "
-                      f'formatting; not pulled: "{shorten(normalise(edited_text(mark.pieces)), 80)}"')
+                      f'formatting; not pulled: "{shorten(edited_text(pieces), 80)}"')
         return
     if not normalise(edited):
         if is_text_list_item(key):
@@ -80,25 +81,35 @@ def compare_value(handout: Handout, baseline: Handout, data: dict[str, Any], key
 
 
 def marked_text(handout: Handout, baseline: Handout, key: str, proposal: Proposal,
-                unchanged_brief: bool) -> str | None:
-    """The key's text in the handout, with words typed just outside its marker taken in."""
+                unchanged_brief: bool) -> list[Piece]:
+    """The key's text in the handout, with words typed just outside its marker taken in (a marker's
+    end does not move when someone types at the end of a paragraph)."""
     mark = handout.marks[key]
-    inside = to_markup(mark.pieces)
     block = handout.blocks[mark.paragraphs[0]] if mark.paragraphs else None
     base_mark = baseline.marks.get(key)
-    if block is None or base_mark is None or len(mark.paragraphs) > 1 or not block.keys == [key]:
-        return inside
+    if block is None or base_mark is None or len(mark.paragraphs) > 1 or block.keys != [key]:
+        return mark.pieces
     base_block = baseline.blocks[base_mark.paragraphs[0]]
-    before, after = to_markup(block.before), to_markup(block.after)
-    base_before, base_after = to_markup(base_block.before), to_markup(base_block.after)
-    if (before, after) == (base_before, base_after):
-        return inside
+    before, after = edited_text(block.before), edited_text(block.after)
+    base_before, base_after = edited_text(base_block.before), edited_text(base_block.after)
     if before.startswith(base_before) and after.endswith(base_after):
-        return before[len(base_before):] + inside + after[: len(after) - len(base_after)]
+        return (cut(block.before, len(base_before), len(before)) + mark.pieces
+                + cut(block.after, 0, len(after) - len(base_after)))
     if unchanged_brief:
         proposal.note(key, f'the words around it changed ("{shorten(edited_text(block.pieces), 80)}"); '
                       "only the marked part is pulled")
-    return inside
+    return mark.pieces
+
+
+def cut(pieces: list[Piece], start: int, end: int) -> list[Piece]:
+    """The pieces covering characters `start` to `end` of their text, the first and last cut to fit."""
+    kept, offset = [], 0
+    for piece in pieces:
+        low, high = max(start - offset, 0), min(end - offset, len(piece.text))
+        if low < high:
+            kept.append(replace(piece, text=piece.text[low:high]))
+        offset += len(piece.text)
+    return kept
 
 
 def find_removals(handout: Handout, data: dict[str, Any], proposal: Proposal, unchanged_brief: bool) -> None:
