@@ -335,3 +335,21 @@ def test_words_typed_at_a_paragraphs_end_and_their_bold_come_back_as_markup(proj
     line = next(line for line in before.splitlines(keepends=True) if CLAIM_OLD in line)
     assert changed_lines(before, (project / BRIEF).read_text(encoding="utf-8")) == (
         [line], [line.replace('declaration."', 'declaration. It says so **twice**."')])
+
+
+def test_a_text_retyped_whole_whose_marker_word_dropped_is_still_pulled(project):
+    word = docx.Document(str(project / MEMO))
+    claim = marked_paragraph(word, "claims[2].text")
+    for marker in [child for child in claim._p if child.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd"))]:
+        claim._p.remove(marker)
+    (retyped,) = [run for run in claim.runs if run.text.startswith("The first of three reasons")]
+    retyped.text = "The article's first reason is its framework for dialogue."
+    word.save(str(project / MEMO))
+    before = (project / BRIEF).read_text(encoding="utf-8")
+
+    run = briefing(project, "pull", "--write", str(MEMO))
+
+    assert run.status == 0, run.err
+    removed, added = changed_lines(before, (project / BRIEF).read_text(encoding="utf-8"))
+    assert [line.strip() for line in added] == ['text: "The article\'s first reason is its framework for dialogue."']
+    assert len(removed) == 1 and "The first of three reasons" in removed[0]

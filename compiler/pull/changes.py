@@ -9,7 +9,7 @@ from typing import Any
 
 from compiler.markers import TEXT_LISTS, describe_path, digest, normalise
 from compiler.markup import plain_text, render_inline, split_paragraphs
-from compiler.pull.handout import Block, Handout, Piece, shorten
+from compiler.pull.handout import Block, Handout, Mark, Piece, shorten
 
 ITEM = re.compile(r"(.*)\[(\d+)\]")
 
@@ -38,6 +38,8 @@ def compare(handout: Handout, baseline: Handout, data: dict[str, Any]) -> Propos
     """The edits that turn the brief's values into the handout's, against a fresh build of the brief."""
     proposal = Proposal()
     unchanged_brief = baseline.content_digest == handout.content_digest
+    if unchanged_brief:
+        adopt_unmarked(handout, baseline)
     for key in handout.marks:
         compare_value(handout, baseline, data, key, proposal, unchanged_brief)
     find_removals(handout, data, proposal, unchanged_brief)
@@ -45,6 +47,32 @@ def compare(handout: Handout, baseline: Handout, data: dict[str, Any]) -> Propos
     for key, message in handout.unpullable:
         proposal.note(key, message)
     return proposal
+
+
+def adopt_unmarked(handout: Handout, baseline: Handout) -> None:
+    """Give a lost marker back to its paragraph: Word drops a bookmark whose text is retyped whole,
+    leaving a paragraph in the marked one's place, between the same neighbours, in its style and
+    with the same words around it (a claim's number and kind)."""
+    for key in dict.fromkeys(handout.built_keys):
+        base_mark = baseline.marks.get(key)
+        if key is None or key in handout.marks or base_mark is None or len(base_mark.paragraphs) != 1:
+            continue
+        base = baseline.blocks[base_mark.paragraphs[0]]
+        around = (neighbour_key(baseline, base.index, -1), neighbour_key(baseline, base.index, +1))
+        before, after = edited_text(base.before), edited_text(base.after)
+        found = [block for block in handout.blocks
+                 if not block.inside and block.style == base.style
+                 and (neighbour_key(handout, block.index, -1), neighbour_key(handout, block.index, +1)) == around
+                 and handout.text(block).startswith(before) and handout.text(block).endswith(after)
+                 and len(handout.text(block)) > len(before) + len(after)]
+        if len(found) == 1:
+            block = found[0]
+            text = handout.text(block)
+            block.before = cut(block.pieces, 0, len(before))
+            block.after = cut(block.pieces, len(text) - len(after), len(text))
+            inside = cut(block.pieces, len(before), len(text) - len(after))
+            block.keys, block.inside = [key], [key]
+            handout.marks[key] = Mark(key, base_mark.digest, inside, [block.index])
 
 
 def compare_value(handout: Handout, baseline: Handout, data: dict[str, Any], key: str,
