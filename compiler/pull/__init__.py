@@ -125,7 +125,8 @@ def refused_edits(brief_path: Path, text: str, edits: list[Edit]) -> list[tuple[
     problems = check_text(brief_path, text)
     refused = []
     for problem in problems:
-        edit = next((edit for edit in edits if problem.path.startswith(edit_path(edit))), None)
+        edit = next((edit for edit in edits if problem.path.startswith(edit_path(edit))
+                     or edit_path(edit).startswith(f"{problem.path}[")), None)
         if edit is None:
             raise PullError(f"{brief_path}: with the handout's edits, {describe_path(problem.path)}: "
                             f"{problem.message}")

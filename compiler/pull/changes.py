@@ -142,12 +142,14 @@ def cut(pieces: list[Piece], start: int, end: int) -> list[Piece]:
 
 def find_removals(handout: Handout, data: dict[str, Any], proposal: Proposal, unchanged_brief: bool) -> None:
     """Markers the handout was built with that are gone: a list item or summary paragraph deleted."""
-    for key in dict.fromkeys(handout.built_keys):
-        if key is None or key in handout.marks:
-            continue
+    gone = [key for key in dict.fromkeys(handout.built_keys) if key is not None and key not in handout.marks]
+    for key in gone:
+        owner = ITEM.fullmatch(key).group(1).rsplit(".", 1)[0] + ".text" if is_text_list_item(key) else None
         if not is_text_list_item(key):
             proposal.note(key, "deleted in the handout; not pulled (a brief needs it: delete it in the brief "
                           "if that is meant)")
+        elif owner in gone:
+            proposal.note(key, f"deleted with {owner}; not pulled")
         elif not unchanged_brief:
             proposal.note(key, "deleted in the handout, but the brief changed since the build; not pulled")
         elif isinstance(value_at(data, key), str):

@@ -42,11 +42,38 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     summary_edits = [edit for edit in edits if edit.path.startswith("summary")]
     if summary_edits:
         replacements.append(summary_replacement(text, node_at(root, "summary"), summary_edits))
-    for order, edit in enumerate(edit for edit in edits if not edit.path.startswith("summary")):
+    emptied = emptied_lists(root, edits)
+    for path in emptied:
+        replacements.append(empty_list_replacement(text, root, path))
+    others = [edit for edit in edits if not edit.path.startswith("summary")
+              and not (edit.kind == "remove" and edit.path[: edit.path.rindex("[")] in emptied)]
+    for order, edit in enumerate(others):
         replacements.append(edit_replacement(text, root, edit, order))
     for replacement in sorted(replacements, key=lambda r: (r.start, r.order), reverse=True):
         text = text[: replacement.start] + replacement.text + text[replacement.end:]
     return text
+
+
+def emptied_lists(root: yaml.Node, edits: list[Edit]) -> list[str]:
+    """The lists (not the summary) whose every item the edits remove, with nothing added."""
+    removed: dict[str, int] = {}
+    for edit in edits:
+        if edit.kind == "remove" and not edit.path.startswith("summary"):
+            path = edit.path[: edit.path.rindex("[")]
+            removed[path] = removed.get(path, 0) + 1
+    added = {edit.path for edit in edits if edit.kind == "insert"}
+    return [path for path, count in removed.items()
+            if path not in added and count == len(node_at(root, path).value)]
+
+
+def empty_list_replacement(text: str, root: yaml.Node, path: str) -> Replacement:
+    """A block list with no items left, written `key: []` (an empty block would read as null)."""
+    parent = node_at(root, path.rsplit(".", 1)[0]) if "." in path else root
+    name = path.rsplit(".", 1)[-1]
+    key, sequence = next((key, value) for key, value in parent.value if key.value == name)
+    require_block(sequence, path)
+    end = item_end(text, sequence.value[-1])
+    return Replacement(key.end_mark.index, end, ": []\n")
 
 
 def expected_data(data: dict[str, Any], edits: list[Edit]) -> dict[str, Any]:

@@ -83,3 +83,9 @@ def test_a_list_on_one_line_is_refused_with_what_to_do():
     with pytest.raises(SpliceError, match=r"^goals\[0\]\.actions: a list written \[a, b\] on one line; write it "
                                           r"one item per line \(- a\) and pull again$"):
         apply_edits(BRIEF, [Edit("insert", "goals[0].actions", "three", 2)])
+
+
+def test_a_list_left_without_items_is_written_empty_not_null():
+    text = spliced(Edit("remove", "takeaways[0]"), Edit("remove", "takeaways[1]"))
+    assert "takeaways: []\ngoals:\n" in text
+    assert yaml.safe_load(text)["takeaways"] == []
