@@ -353,3 +353,21 @@ def test_a_text_retyped_whole_whose_marker_word_dropped_is_still_pulled(project)
     removed, added = changed_lines(before, (project / BRIEF).read_text(encoding="utf-8"))
     assert [line.strip() for line in added] == ['text: "The article\'s first reason is its framework for dialogue."']
     assert len(removed) == 1 and "The first of three reasons" in removed[0]
+
+
+@pytest.mark.parametrize("name, key, old, new", [
+    ("factsheet", "timeline[0].event", "six heads of state sign", "six presidents sign"),
+    ("slides", "figures[1].label", "Member states", "Founding member states"),
+])
+def test_the_factsheet_and_the_deck_are_pulled_too(project, name, key, old, new):
+    handout = MEMO.with_name(f"{name}.docx")
+    word = docx.Document(str(project / handout))
+    replace_words(marked_paragraph(word, key), old, new)
+    word.save(str(project / handout))
+    before = (project / BRIEF).read_text(encoding="utf-8")
+
+    run = briefing(project, "pull", "--write", str(handout))
+
+    assert run.status == 0, run.err
+    line = next(line for line in before.splitlines(keepends=True) if old in line)
+    assert changed_lines(before, (project / BRIEF).read_text(encoding="utf-8")) == ([line], [line.replace(old, new)])
