@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,8 +126,8 @@ def refused_edits(brief_path: Path, text: str, edits: list[Edit]) -> list[tuple[
     problems = check_text(brief_path, text)
     refused = []
     for problem in problems:
-        edit = next((edit for edit in edits if problem.path.startswith(edit_path(edit))
-                     or edit_path(edit).startswith(f"{problem.path}[")), None)
+        edit = next((edit for edit in edits if problem.path.startswith(path_after(edit, edits))
+                     or path_after(edit, edits).startswith(f"{problem.path}[")), None)
         if edit is None:
             raise PullError(f"{brief_path}: with the handout's edits, {describe_path(problem.path)}: "
                             f"{problem.message}")
@@ -135,10 +136,26 @@ def refused_edits(brief_path: Path, text: str, edits: list[Edit]) -> list[tuple[
     return refused
 
 
-def edit_path(edit: Edit) -> str:
+def path_after(edit: Edit, edits: list[Edit]) -> str:
+    """Where an edit's value sits in the edited brief: items added or removed before it move it."""
+    if edit.path.startswith("summary"):
+        return "summary"
+    if edit.kind == "remove":
+        return edit.path[: edit.path.rindex("[")]
     if edit.kind == "insert":
-        return edit.path
-    return "summary" if edit.path.startswith("summary[") else edit.path
+        listed, index = edit.path, edit.index
+        earlier = edits[: edits.index(edit)]
+    else:
+        found = re.fullmatch(r"(.*)\[(\d+)\]", edit.path)
+        if not found:
+            return edit.path
+        listed, index = found.group(1), int(found.group(2))
+        earlier = edits
+    inserted = sum(1 for other in earlier if other.kind == "insert" and other.path == listed
+                   and other.index <= index and other is not edit)
+    removed = sum(1 for other in edits if other.kind == "remove" and other.path.startswith(f"{listed}[")
+                  and int(other.path[other.path.rindex("[") + 1: -1]) < index)
+    return f"{listed}[{index + inserted - removed}]"
 
 
 def check_text(brief_path: Path, text: str) -> list[Problem]:
