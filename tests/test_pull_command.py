@@ -371,3 +371,20 @@ def test_the_factsheet_and_the_deck_are_pulled_too(project, name, key, old, new)
     assert run.status == 0, run.err
     line = next(line for line in before.splitlines(keepends=True) if old in line)
     assert changed_lines(before, (project / BRIEF).read_text(encoding="utf-8")) == ([line], [line.replace(old, new)])
+
+
+def test_a_refused_edit_is_named_by_its_own_key_when_an_item_was_added_before_it(project):
+    word = docx.Document(str(project / MEMO))
+    add_paragraph_after(marked_paragraph(word, "takeaways[0]"), "Inserted after the first.")
+    replace_words(marked_paragraph(word, "takeaways[2]"), "The economic agenda", "The \u202eeconomic agenda")
+    word.save(str(project / MEMO))
+    before = (project / BRIEF).read_text(encoding="utf-8")
+
+    run = briefing(project, "pull", "--write", str(MEMO))
+
+    assert run.status == 1
+    assert run.err.splitlines()[0] == (
+        f"{MEMO}: takeaways[2]: not pulled: contains the bidirectional control character U+202E, which makes "
+        "the printed text read differently from the brief; remove it")
+    assert changed_lines(before, (project / BRIEF).read_text(encoding="utf-8")) == (
+        [], ['  - "Inserted after the first."\n'])
