@@ -6,17 +6,17 @@ import argparse
 import difflib
 import sys
 
-from compiler.diagnostics import escape_controls, plural
+from compiler.diagnostics import BriefError, ExpectedError, escape_controls, plural
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the brief's change as a unified diff; 0 if everything was pulled, 1 if something was not."""
     from compiler.outputs import write_atomic
-    from compiler.pull import PullError, pull
+    from compiler.pull import pull
 
     try:
         pulled = pull(args.handout, args.brief)
-    except PullError as error:
+    except (ExpectedError, BriefError) as error:  # a brief the fonts cannot draw, a bound passed
         print(escape_controls(str(error)), file=sys.stderr)
         return 1
     sys.stdout.write(escape_controls_in_lines(unified_diff(pulled)))

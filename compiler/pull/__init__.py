@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from compiler.content.loader import check_brief
-from compiler.diagnostics import Problem, plural
+from compiler.diagnostics import ExpectedError, Problem, plural
 from compiler.doctypes import document_type
 from compiler.manifest import read_manifest
 from compiler.markers import describe_path
@@ -22,7 +22,7 @@ from compiler.pull.splice import SpliceError, apply_edits, comparable, expected_
 CONTENT_DIR = Path("content")
 
 
-class PullError(Exception):
+class PullError(ExpectedError):
     """Pull cannot go on; the message is one line saying what to do."""
 
 

@@ -12,6 +12,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
+from compiler.diagnostics import ExpectedError
 from compiler.diagnostics import shorten as shorten_safely
 from compiler.markers import decode, read_bookmark
 from compiler.writers.docx import HANDOUT_PROPERTIES
@@ -32,7 +33,7 @@ MAX_UNPACKED_BYTES = 100 * 2**20  # ours are well under 1 MiB; a zip bomb is far
 NOT_WORD = "not a Word file ({}); pull reads the .docx files `briefing build` writes"
 
 
-class NotAHandout(Exception):
+class NotAHandout(ExpectedError):
     """The file is not a Word handout this compiler wrote; the message says what it is instead."""
 
 

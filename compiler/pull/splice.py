@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from compiler.diagnostics import ExpectedError
 from compiler.markup import split_paragraphs
 from compiler.pull.changes import Edit
 
@@ -23,7 +24,7 @@ SLACK = 8  # characters a rewrapped line may run past the block's longest line
 BLANK_LINES = re.compile(r"\n[ \t]*\n")
 
 
-class SpliceError(Exception):
+class SpliceError(ExpectedError):
     """An edit could not be written in place (the message says which and why)."""
 
 
