@@ -517,10 +517,9 @@ class Builder:
         """The problem reported for an output the user edited since the last build."""
         self.conflicts += 1
         copy = edited_copy_path(output.target)
-        fix = (f": `briefing pull {output.target}` takes the edits into the brief; `--overwrite-edited` "
-               "discards them" if output.target.suffix == ".docx" else "; pass --overwrite-edited to replace it")
-        return file_problem(output.target, f"{output.target} was edited since the last build (wrote "
-                            f"{copy.name} beside it){fix}")
+        fix = format_named(output.format).edited_advice.format(path=output.target)
+        return file_problem(output.target, f"{output.target} was edited since the last build; wrote "
+                            f"{copy.name} beside it; {fix}")
 
     def finish(self, plan: Plan) -> None:
         """A brief is done: its last line says what was written (or, with -v, that it was up to date)."""

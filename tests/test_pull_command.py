@@ -130,7 +130,7 @@ def pull_write_check_build(project: Path, handout: Path) -> tuple[str, str]:
     assert checked.out.startswith(f"{BRIEF}: ok: 14 claims, 33 quotes verified")
     guarded = briefing(project, "build", "-j", "1", str(BRIEF))
     assert guarded.status == 1
-    assert (f"{MEMO}:1:1: {MEMO} was edited since the last build (wrote memo.new.docx beside it): "
+    assert (f"{MEMO}:1:1: {MEMO} was edited since the last build; wrote memo.new.docx beside it; "
             f"`briefing pull {MEMO}` takes the edits into the brief; `--overwrite-edited` discards them"
             ) in guarded.err.splitlines()
     rebuilt = briefing(project, "build", "-j", "1", "--overwrite-edited", str(BRIEF))

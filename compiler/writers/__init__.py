@@ -50,6 +50,8 @@ class Format:
     lays_out: bool = False           # needs the layout engine (compiler/layout.py): slow, so written first
     general: bool = True             # False: written only for document types that list it (doctypes.py)
     default: bool = True             # False: written only when --format names it
+    # What the edited-file guard tells the user to do with an edited file ({path}: the file).
+    edited_advice: str = "pass --overwrite-edited to replace it"
     # A pass after writing that pins what the writer cannot (dates in zip entries): (path, epoch).
     normalise: Callable[[Path, int], None] | None = field(default=None, compare=False)
 
@@ -90,6 +92,7 @@ register(Format(
 register(Format(
     "docx", ".docx", "compiler.writers.docx", options=("reference_docx",), files=("reference_docx",),
     normalise=normalise_package,
+    edited_advice="`briefing pull {path}` takes the edits into the brief; `--overwrite-edited` discards them",
     arguments=(Argument("--reference-docx", "reference_docx", metavar="FILE", type=parse_reference_docx,
                         help="a Word file whose styles (fonts, colours, spacing, margins) every .docx "
                         "takes, like pandoc's --reference-doc (default: templates/reference.docx)"),)))

@@ -130,6 +130,7 @@ class TreeWriter:
                          (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE)}
         self.bullet_lists: dict[str, tuple[int, int]] = {}
         self.markers: list[str] = []  # the key paths marked, in document order
+        self.marked: set[str] = set()
 
     # Metadata, styles, header and footer
 
@@ -472,6 +473,7 @@ class TreeWriter:
                     end_bookmark(paragraph, len(self.markers) - 1)
                 if wanted:
                     self.markers.append(wanted)
+                    self.marked.add(wanted)
                     start_bookmark(paragraph, len(self.markers) - 1, bookmark_name(wanted, segment.digest))
                 marking = wanted
             if segment.href != link_target:
@@ -497,7 +499,7 @@ class TreeWriter:
     def marker_for(self, segment: Segment, marking: str | None) -> str | None:
         """The key to mark a piece of text with: its own, unless that key is marked already elsewhere
         (a goal's title heads each of its slides; bookmark names must be unique)."""
-        if segment.key is None or (segment.key in self.markers and segment.key != marking):
+        if segment.key is None or (segment.key in self.marked and segment.key != marking):
             return None
         return segment.key
 

@@ -49,7 +49,7 @@ def test_an_edited_handout_survives_a_rebuild(tmp_path: Path, engine: Engine) ->
     assert run.status == 1
     assert memo.read_bytes() == b"my annotated copy"
     assert (out / "alpha" / "memo.new.docx").exists()
-    assert (f"{memo}:1:1: {memo} was edited since the last build (wrote memo.new.docx beside it): "
+    assert (f"{memo}:1:1: {memo} was edited since the last build; wrote memo.new.docx beside it; "
             f"`briefing pull {memo}` takes the edits into the brief; `--overwrite-edited` discards them"
             ) in run.err.splitlines()
     assert "1 edited file kept" in run.out
