@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -19,9 +20,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    add_command(commands, "check", "validate brief files and verify their quotes against the source text",
-                "Validate brief files and verify every quote against the source text. "
-                "Prints one line per brief; exits 1 if any brief has errors.")
+    check = add_command(commands, "check", "validate brief files and verify their quotes against the source text",
+                        "Validate brief files and verify every quote against the source text. "
+                        "Prints one line per brief; exits 1 if any brief has errors.")
+    check.add_argument("--coverage", action="store_true",
+                       help="also show which source paragraphs the quotes cite, and the longest "
+                       "stretches none cites")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="'json': print one JSON document for tools instead of lines")
+    add_source_commands(commands)
     build = add_command(
         commands, "build", "build the memo, slides and factsheet of each brief",
         f"Check each brief, then write BUILD/<brief>/{{memo,slides,factsheet}}.{{{','.join(default_formats())}}} "
@@ -67,6 +74,28 @@ def add_command(commands: argparse._SubParsersAction, name: str, summary: str,
     return command
 
 
+def add_source_commands(commands: argparse._SubParsersAction) -> None:
+    """`new` and `source`: commands on an article's plain text rather than on briefs."""
+    new = commands.add_parser(
+        "new", help="start a brief file from an article's plain text",
+        description="Write content/NAME.yaml from an article's plain text: what the text gives "
+        "(title, publisher, date) filled in, every part left to write a [[placeholder]] that "
+        "`check` reports until it is replaced; copy the text to content/sources/NAME.txt. "
+        "Never overwrites a file.")
+    new.add_argument("--name", metavar="NAME",
+                     help="the brief's name, which names its output folder (default: from the file name)")
+    source = commands.add_parser(
+        "source", help="print a source text with its paragraph numbers, or find words in it",
+        description="Print a source text with each paragraph's number as quotes count them. With "
+        "--find, print only the paragraphs holding the words (matched as a quote is), each match "
+        "marked >>like this<<, and a quote ready to paste into the brief.")
+    source.add_argument("--find", nargs="+", metavar="WORDS",
+                        help="words to find, in order, as a quote would hold them")
+    for name, command in (("new", new), ("source", source)):
+        command.add_argument("source", type=Path, metavar="SOURCE.txt", help="the article's plain text")
+        command.set_defaults(run=f"compiler.commands.{name}")
+
+
 def positive_int(text: str) -> int:
     """An argparse type: a whole number of at least 1."""
     if not text.isdigit() or int(text) < 1:
@@ -98,7 +127,11 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     command = import_module(args.run)  # each command loads only what it needs
-    return command.run(args)
+    try:
+        return command.run(args)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":
