@@ -29,6 +29,22 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="'json': print one JSON document for tools instead of lines")
     add_source_commands(commands)
+    for name, summary, description in (
+        ("watch", "rebuild on every save, one line per rebuild",
+         "Build, then rebuild whenever a brief, its source text, a template or a stylesheet is "
+         "saved; one line per rebuild. Ctrl-C stops."),
+        ("preview", "show the documents in the browser, rebuilt and reloaded on every save",
+         "Serve a page on 127.0.0.1 showing each brief's documents as they print, with the problems "
+         "check and build report; rebuild and reload it on every save. Ctrl-C stops."),
+    ):
+        live = add_command(commands, name, summary, description)
+        live.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
+                          help="output folder (default: build/)")
+        live.add_argument("--paper", choices=tuple(PAPERS), type=str.lower, default=None,
+                          help="paper for the memo and factsheet (default: the brief's brief.paper, else a4)")
+        if name == "preview":
+            live.add_argument("--port", type=port_number, default=0, metavar="N",
+                              help="port to serve on (default: a free one, printed at start)")
     build = add_command(
         commands, "build", "build the memo, slides and factsheet of each brief",
         f"Check each brief, then write BUILD/<brief>/{{memo,slides,factsheet}}.{{{','.join(default_formats())}}} "
@@ -100,6 +116,13 @@ def positive_int(text: str) -> int:
     """An argparse type: a whole number of at least 1."""
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 0 meaning any free one."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got {text!r}")
     return int(text)
 
 

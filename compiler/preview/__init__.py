@@ -1,0 +1,172 @@
+"""The live preview: a page on 127.0.0.1 showing each brief's documents as they print, rebuilt on save.
+
+Each document is shown by a *view* of one of its output files: today the PDF, as page images with
+the page's text beneath for search and screen readers. An HTML output would add a view that serves
+its file in a frame; `VIEWS` is the one place that changes.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from compiler.doctypes import DOCUMENT_TYPES, DocumentType
+from compiler.preview.pages import PageImages
+from compiler.watch import Rebuild
+
+HERE = Path(__file__).resolve().parent
+ASSETS = {"/preview.js": ("preview.js", "text/javascript"), "/preview.css": ("preview.css", "text/css")}
+VIEWS = ("pdf",)
+"""Output formats the preview can show, in order of preference."""
+SECURITY_HEADERS = {
+    # Only our own script, stylesheet and images: brief text in a problem message can never run.
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                               "connect-src 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    text: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document of one brief, as the page shows it."""
+
+    doctype: DocumentType
+    file_url: str | None
+    pages: list[Page]
+
+
+class PreviewState:
+    """What the page shows: the briefs, the last rebuild; `version` counts the rebuilds published."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.lock = threading.Lock()
+        self.version = 0
+        self.briefs: list[str] = []
+        self.last: Rebuild | None = None
+        self.images = PageImages()
+
+    def publish(self, rebuild: Rebuild, briefs: list[Path]) -> None:
+        with self.lock:
+            self.last = rebuild
+            self.briefs = [path.stem for path in briefs]
+            self.version += 1
+
+    def output(self, brief: str, doctype: str, suffix: str) -> Path | None:
+        """The output file of a brief and document type this preview builds, if it exists; never
+        any other file, whatever the request asks for."""
+        known = brief in self.briefs and any(d.name == doctype for d in DOCUMENT_TYPES)
+        path = self.out / brief / f"{doctype}.{suffix}"
+        return path if known and suffix in VIEWS and path.is_file() else None
+
+    def documents(self, brief: str) -> list[Document]:
+        """Each document of a brief, with its pages if it has been built."""
+        found, folder = [], quote(brief)
+        for doctype in DOCUMENT_TYPES:
+            pdf = self.output(brief, doctype.name, "pdf")
+            pages = [Page(f"/pages/{folder}/{doctype.name}/{index + 1}.png?v={info.stamp}", info.text,
+                          info.width, info.height)
+                     for index, info in enumerate(self.images.describe(pdf))] if pdf else []
+            found.append(Document(doctype, f"/files/{folder}/{doctype.name}.pdf" if pdf else None, pages))
+        return found
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Answers the page, its assets, page images and files of this preview; nothing else."""
+
+    server: PreviewServer
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        if not self.from_this_machine():
+            self.refuse(HTTPStatus.FORBIDDEN, "this preview answers only http://127.0.0.1")
+            return
+        route = unquote(urlsplit(self.path).path)
+        state = self.server.state
+        if route == "/":
+            self.send(HTTPStatus.OK, "text/html; charset=utf-8", self.server.page().encode())
+        elif route == "/state":
+            self.send(HTTPStatus.OK, "application/json", json.dumps({"version": state.version}).encode())
+        elif route in ASSETS:
+            name, kind = ASSETS[route]
+            self.send(HTTPStatus.OK, f"{kind}; charset=utf-8", (HERE / name).read_bytes())
+        else:
+            self.send_output(route.strip("/").split("/"))
+
+    def send_output(self, parts: list[str]) -> None:
+        """`/pages/BRIEF/DOC/N.png` or `/files/BRIEF/DOC.pdf`, for a brief this preview builds."""
+        state = self.server.state
+        if len(parts) == 4 and parts[0] == "pages" and parts[3].removesuffix(".png").isdigit():
+            pdf = state.output(parts[1], parts[2], "pdf")
+            image = state.images.png(pdf, int(parts[3].removesuffix(".png")) - 1) if pdf else None
+            if image is not None:
+                self.send(HTTPStatus.OK, "image/png", image)
+                return
+        if len(parts) == 3 and parts[0] == "files" and parts[2].endswith(".pdf"):
+            pdf = state.output(parts[1], parts[2].removesuffix(".pdf"), "pdf")
+            if pdf is not None:
+                self.send(HTTPStatus.OK, "application/pdf", pdf.read_bytes())
+                return
+        self.refuse(HTTPStatus.NOT_FOUND, "not a page of this preview")
+
+    def from_this_machine(self) -> bool:
+        """Whether the request names this server by a loopback name (so no other site can reach it
+        through a DNS name pointed at 127.0.0.1)."""
+        port = self.server.server_address[1]
+        return self.headers.get("Host", "") in (f"127.0.0.1:{port}", f"localhost:{port}")
+
+    def refuse(self, status: HTTPStatus, message: str) -> None:
+        self.send(status, "text/plain; charset=utf-8", f"{status.value} {message}\n".encode())
+
+    def send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in SECURITY_HEADERS.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's name
+        pass  # one line per rebuild is what the terminal shows, not one per request
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """The HTTP server of one preview, bound to 127.0.0.1 only."""
+
+    daemon_threads = True
+
+    def __init__(self, port: int, state: PreviewState) -> None:
+        super().__init__(("127.0.0.1", port), Handler)
+        self.state = state
+        environment = Environment(loader=FileSystemLoader(HERE), autoescape=True, undefined=StrictUndefined)
+        self.template = environment.get_template("page.html.j2")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/"
+
+    def page(self) -> str:
+        state = self.state
+        with state.lock:
+            last, briefs, version = state.last, list(state.briefs), state.version
+        return self.template.render(
+            version=version, summary=last.summary() if last else "building…",
+            failed=bool(last and last.status), reports=last.reports if last else [],
+            briefs=[(name, state.documents(name)) for name in briefs])
