@@ -25,6 +25,8 @@ QUIET_MS = 50
 """A save is taken as finished once no file has changed for this long..."""
 GROUP_MS = 400
 """...or once this long has passed since the first change, if an editor keeps writing."""
+IDLE_MS = 200
+"""How often the watcher wakes when nothing changes (to see whether it was asked to stop)."""
 INTERRUPTED = 130
 """The status `build` returns when Ctrl-C stopped it."""
 
@@ -117,12 +119,18 @@ class Watcher:
         """The first build, then one per save, until `stop` is set or Ctrl-C."""
         from watchfiles import DefaultFilter, watch
 
-        yield self.rebuild([])
         out = self.request_for().out.resolve()
         ignored = DefaultFilter()  # version control, caches, editors' swap and backup files
-        for changes in watch(*self.folders, stop_event=self.stop, debounce=GROUP_MS, step=QUIET_MS,
-                             watch_filter=lambda change, name: ignored(change, name) and wanted(Path(name), out)):
-            yield self.rebuild(sorted({Path(name) for _, name in changes}))
+        saves = watch(*self.folders, stop_event=self.stop, debounce=GROUP_MS, step=QUIET_MS,
+                      rust_timeout=IDLE_MS, yield_on_timeout=True,
+                      watch_filter=lambda change, name: ignored(change, name) and wanted(Path(name), out))
+        # The watcher starts on the first step and yields (empty-handed) within IDLE_MS: from then on no
+        # save is missed, even one made during the first build.
+        next(saves, None)
+        yield self.rebuild([])
+        for changes in saves:
+            if changes:
+                yield self.rebuild(sorted({Path(name) for _, name in changes}))
 
 
 def wanted(path: Path, out: Path) -> bool:
