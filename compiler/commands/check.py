@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from compiler.commands import find_briefs
@@ -113,7 +114,7 @@ def describe_json(path: Path, brief: Brief | None, problems: list[Problem], cove
                   ) -> dict[str, object]:
     """One brief's result for `--format json`: its problems and, if asked for, its coverage."""
     report: dict[str, object] = {"brief": str(path), "ok": brief is not None,
-                                 "problems": [str(problem) for problem in problems]}
+                                 "problems": [asdict(problem) for problem in problems]}
     if coverage:
         measured = measure_coverage(brief) if brief is not None else None
         report["coverage"] = coverage_json(measured) if measured is not None else None

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compiler.commands.source import read_source
-from compiler.content.placeholders import instruction_of, placeholder, text_values
+from compiler.content.model import iter_text_fields
+from compiler.content.placeholders import instruction_of, placeholder
 from compiler.content.quotes import split_paragraphs
 from compiler.content.reader import read_document
 from compiler.content.rules import date_problem
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
 
 def count_placeholders(brief: Path) -> int:
     """How many placeholders `check` will find in the brief just written."""
-    values = text_values(read_document(brief, str(brief)).data, "")
+    values = iter_text_fields(read_document(brief, str(brief)).data)
     return sum(instruction_of(value) is not None for _, value in values)
 
 

@@ -8,9 +8,9 @@ in YAML the value must be quoted (unquoted, `[[...]]` is a list), so real text d
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
+from compiler.content.model import iter_text_fields
 from compiler.content.reader import Document, Reporter
 
 PLACEHOLDER = re.compile(r"\[\[([^\[\]\n]*[^\[\]\s][^\[\]\n]*)\]\]")
@@ -31,21 +31,9 @@ def instruction_of(value: Any) -> str | None:
 
 def check_placeholders(doc: Document, report: Reporter) -> None:
     """Report every placeholder left in the brief, at its line; the schema then keeps quiet about it."""
-    for path, value in text_values(doc.data, ""):
+    for path, value in iter_text_fields(doc.data):
         instruction = instruction_of(value)
         if instruction is not None:
             report.add(doc.locate(path), path, f"still a placeholder: {instruction}")
             # A placeholder date or kind is not a date or kind; one message is what the user needs.
             doc.refused.add(path)
-
-
-def text_values(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    """(key path, text) of every text value in the brief, in file order."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from text_values(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from text_values(item, f"{path}[{index}]")
-    elif isinstance(value, str):
-        yield path, value

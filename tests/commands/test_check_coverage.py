@@ -104,6 +104,9 @@ def test_briefs_without_a_source_or_with_errors(tmp_path: Path) -> None:
                                             "unchecked.yaml", "broken.yaml").out))
     assert [(b["brief"], b["ok"], len(b["problems"]), b["coverage"]) for b in as_json["briefs"]] == [
         ("unchecked.yaml", True, 0, None), ("broken.yaml", False, 5, None)]
+    assert as_json["briefs"][1]["problems"][0] == {
+        "file": "broken.yaml", "line": 1, "column": 1, "path": "",
+        "message": "required key 'brief' is missing"}
 
 
 def test_the_memo_appendix(tmp_path: Path) -> None:
