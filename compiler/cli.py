@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="output folder (default: build/)")
         live.add_argument("--paper", choices=tuple(PAPERS), type=str.lower, default=None,
                           help="paper for the memo and factsheet (default: the brief's brief.paper, else a4)")
+        live.add_argument("-j", "--jobs", type=positive_int, default=None, metavar="N",
+                          help="render in N worker processes, forked from this one with its engines "
+                          "loaded (default: one per CPU; 1: in this process)")
         if name == "preview":
             live.add_argument("--port", type=port_number, default=0, metavar="N",
                               help="port to serve on (default: a free one, printed at start)")

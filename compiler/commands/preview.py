@@ -13,6 +13,7 @@ from compiler.commands.watch import watcher_for
 def run(args: argparse.Namespace) -> int:
     """Serve the preview and rebuild on save until Ctrl-C; then 0."""
     from compiler.preview import PreviewServer, PreviewState
+    from compiler.preview.pages import load_page_reader
 
     watcher = watcher_for(args)
     if watcher is None:
@@ -23,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"cannot serve on 127.0.0.1:{args.port}: {error.strerror or error}; "
               "choose another --port", file=sys.stderr)
         return 1
+    load_page_reader()  # before any thread starts: workers forked later find no import half done
     threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
     print(f"preview at {server.url}; Ctrl-C to stop", flush=True)
     try:

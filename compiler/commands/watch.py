@@ -43,9 +43,12 @@ def watcher_for(args: argparse.Namespace) -> Watcher | None:
 
 
 def build_request(args: argparse.Namespace) -> BuildRequest:
-    """The build each save asks for, in this process (its engines stay loaded): every output that
-    is out of date, of the briefs named or of every brief in content/ now."""
+    """The build each save asks for: every output that is out of date, of the briefs named or of
+    every brief in content/ now. It runs in this process, or in workers forked from it, so the
+    engines it loaded once serve every rebuild."""
+    from compiler.commands.build import default_jobs
     from compiler.reproducible import environment_epoch
 
     options = BuildOptions(paper=args.paper, source_date_epoch=environment_epoch())
-    return BuildRequest(briefs=find_briefs(args.briefs), out=args.out, options=options, jobs=1)
+    return BuildRequest(briefs=find_briefs(args.briefs), out=args.out, options=options,
+                        jobs=args.jobs or default_jobs())

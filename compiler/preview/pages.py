@@ -55,6 +55,12 @@ class PageImages:
             return self.images[key]
 
 
+def load_page_reader() -> None:
+    """Import PDFium and Pillow now, in the calling thread."""
+    import PIL.PngImagePlugin  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+
 def file_stamp(path: Path) -> str:
     """Size and modification time: a build moves a new file into place, which changes both or the time."""
     status = path.stat()
