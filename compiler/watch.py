@@ -1,8 +1,9 @@
-"""Rebuilding on save: watch the briefs, their sources, the templates and stylesheets; rebuild in this process.
+"""Rebuilding on save: watch the briefs, their sources, the templates and stylesheets; rebuild from here.
 
-Every rebuild runs in the one process that watches, so the engines (WeasyPrint, the fonts, the
-Jinja environment) load once and stay loaded; the build itself decides, by content hash, what is
-out of date, so a saved brief rebuilds its own documents and a saved stylesheet every brief's.
+Every rebuild runs in the one process that watches (or in workers forked from it), so the engines
+(WeasyPrint, the fonts, the Jinja environment) load once and stay loaded; the build itself decides,
+by content hash, what is out of date, so a saved brief rebuilds its own documents and a saved
+stylesheet every brief's.
 """
 
 from __future__ import annotations
@@ -44,9 +45,8 @@ class Report:
 
 @dataclass
 class Rebuild:
-    """One build: its number, what set it off, what it said, and how it ended."""
+    """One build: what set it off, what it said, and how it ended."""
 
-    number: int
     changed: list[Path]
     status: int = 0
     lines: list[str] = field(default_factory=list)
@@ -100,12 +100,10 @@ class Watcher:
         self.request_for = request_for
         self.folders = sorted({folder.resolve() for folder in [*folders, TEMPLATES_DIR]})
         self.stop = threading.Event()
-        self.count = 0
 
     def rebuild(self, changed: list[Path]) -> Rebuild:
-        """Run one build in this process, recording what it says; Ctrl-C during it stops the watch."""
-        self.count += 1
-        rebuild = Rebuild(self.count, changed)
+        """Run one build, recording what it says; Ctrl-C during it stops the watch."""
+        rebuild = Rebuild(changed)
         request = self.request_for()
         started = time.perf_counter()
         rebuild.status = build(request, RecordingConsole(rebuild))

@@ -31,7 +31,6 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
                                "connect-src 'self'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
-    "Cache-Control": "no-store",
 }
 
 
@@ -115,8 +114,8 @@ class Handler(BaseHTTPRequestHandler):
         if len(parts) == 4 and parts[0] == "pages" and parts[3].removesuffix(".png").isdigit():
             pdf = state.output(parts[1], parts[2], "pdf")
             image = state.images.png(pdf, int(parts[3].removesuffix(".png")) - 1) if pdf else None
-            if image is not None:
-                self.send(HTTPStatus.OK, "image/png", image)
+            if image is not None:  # its address names the file's state, so the browser may keep it
+                self.send(HTTPStatus.OK, "image/png", image, cache="private, max-age=3600")
                 return
         if len(parts) == 3 and parts[0] == "files" and parts[2].endswith(".pdf"):
             pdf = state.output(parts[1], parts[2].removesuffix(".pdf"), "pdf")
@@ -134,10 +133,11 @@ class Handler(BaseHTTPRequestHandler):
     def refuse(self, status: HTTPStatus, message: str) -> None:
         self.send(status, "text/plain; charset=utf-8", f"{status.value} {message}\n".encode())
 
-    def send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
+    def send(self, status: HTTPStatus, kind: str, body: bytes, cache: str = "no-store") -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", cache)
         for name, value in SECURITY_HEADERS.items():
             self.send_header(name, value)
         self.end_headers()
