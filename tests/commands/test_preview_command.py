@@ -20,6 +20,7 @@ CHROMEDRIVER = shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
                                 reason="needs chromium and chromium-driver (scripts/setup-system test)")
 DOCUMENTS = (("memo", "briefing memo"), ("slides", "slide deck"), ("factsheet", "factsheet"))
+HOSTILE = "<img src=x onerror=alert(1)>"
 URL = re.compile(r"preview at (http://127\.0\.0\.1:(\d+)/); Ctrl-C to stop")
 
 
@@ -87,10 +88,13 @@ def test_preview_shows_updates_and_survives_errors(tmp_path: Path, browser: obje
         assert browser.execute_script("return window.notReloaded") is True  # updated in place
         assert browser.find_elements(By.ID, "problems") == []
 
-        brief.write_text(BRIEF.replace("CLAIM", '"[[write the claim]]"'), encoding="utf-8")
+        brief.write_text(BRIEF.replace("CLAIM", '"[[write the claim]]"') + f'"{HOSTILE}": 1\n', encoding="utf-8")
         problems = wait_until(browser, lambda driver: driver.find_elements(By.CSS_SELECTOR, "#problems li"))
         assert [item.text for item in problems] == [
-            "content/brief.yaml:8:11: claims[0].text: still a placeholder: write the claim"]
+            "content/brief.yaml:8:11: claims[0].text: still a placeholder: write the claim",
+            f"content/brief.yaml:11:1: {HOSTILE}: unknown key '{HOSTILE}'; keys allowed here: format, source, "
+            "brief, summary, claims, goals, figures, timeline, takeaways"]
+        assert browser.find_elements(By.CSS_SELECTOR, "#problems img") == []  # printed, never markup
         assert "1 brief failed" in browser.find_element(By.ID, "status").text
         assert "A claim saved while the page was open." in page_texts(browser, "memo")[0]
 
