@@ -96,14 +96,18 @@ def relative(path: Path) -> Path:
 class Watcher:
     """Builds what `request_for()` asks for now, then again after each save of a file it depends on."""
 
-    def __init__(self, request_for: Callable[[], BuildRequest], folders: list[Path]) -> None:
+    def __init__(self, request_for: Callable[[], BuildRequest], folders: list[Path],
+                 starting: Callable[[list[Path]], None] = lambda changed: None) -> None:
         self.request_for = request_for
         self.folders = sorted({folder.resolve() for folder in [*folders, TEMPLATES_DIR]})
+        self.starting = starting
+        """Called with the changed files as each rebuild starts (the preview says so at once)."""
         self.stop = threading.Event()
 
     def rebuild(self, changed: list[Path]) -> Rebuild:
         """Run one build, recording what it says; Ctrl-C during it stops the watch."""
         rebuild = Rebuild(changed)
+        self.starting(changed)
         request = self.request_for()
         started = time.perf_counter()
         rebuild.status = build(request, RecordingConsole(rebuild))

@@ -15,11 +15,12 @@ def run(args: argparse.Namespace) -> int:
     from compiler.preview import PreviewServer, PreviewState
     from compiler.preview.pages import load_page_reader
 
-    watcher = watcher_for(args)
+    state = PreviewState(args.out)
+    watcher = watcher_for(args, starting=state.start)
     if watcher is None:
         return 1
     try:
-        server = PreviewServer(args.port, PreviewState(args.out))
+        server = PreviewServer(args.port, state)
     except OSError as error:
         print(f"cannot serve on 127.0.0.1:{args.port}: {error.strerror or error}; "
               "choose another --port", file=sys.stderr)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 from compiler.build import BuildRequest
 from compiler.commands import CONTENT_DIR, find_briefs
@@ -29,11 +31,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def watcher_for(args: argparse.Namespace) -> Watcher | None:
+def watcher_for(args: argparse.Namespace, **hooks: Callable[[list[Path]], None]) -> Watcher | None:
     """A watcher of the briefs the command line names (or all in content/, as they come and go);
     None, after saying why, if a folder to watch is missing."""
     folders = sorted({path.parent for path in args.briefs}) if args.briefs else [CONTENT_DIR]
-    watcher = Watcher(lambda: build_request(args), folders)
+    watcher = Watcher(lambda: build_request(args), folders, **hooks)
     missing = [folder for folder in watcher.folders if not folder.is_dir()]
     if missing:
         print(f"{relative(missing[0])}: no such folder; name a brief file, or run this where content/ is",

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from compiler.doctypes import DOCUMENT_TYPES, DocumentType
 from compiler.preview.pages import PageImages
-from compiler.watch import Rebuild
+from compiler.watch import Rebuild, describe_changes
 
 HERE = Path(__file__).resolve().parent
 ASSETS = {"/preview.js": ("preview.js", "text/javascript"), "/preview.css": ("preview.css", "text/css")}
@@ -60,11 +60,21 @@ class PreviewState:
         self.version = 0
         self.briefs: list[str] = []
         self.last: Rebuild | None = None
+        self.building: str | None = "building…"
+        """Said while a rebuild runs, above the last pages."""
         self.images = PageImages()
 
+    def start(self, changed: list[Path]) -> None:
+        """A rebuild starts: the page says so at once, keeping the last pages and problems."""
+        with self.lock:
+            self.building = f"rebuilding: {describe_changes(changed)}…" if changed else "building…"
+            self.version += 1
+
     def publish(self, rebuild: Rebuild, briefs: list[Path]) -> None:
+        """A rebuild ended: the page shows what it wrote and reported."""
         with self.lock:
             self.last = rebuild
+            self.building = None
             self.briefs = [path.stem for path in briefs]
             self.version += 1
 
@@ -165,8 +175,8 @@ class PreviewServer(ThreadingHTTPServer):
     def page(self) -> str:
         state = self.state
         with state.lock:
-            last, briefs, version = state.last, list(state.briefs), state.version
+            last, briefs, version, building = state.last, list(state.briefs), state.version, state.building
         return self.template.render(
-            version=version, summary=last.summary() if last else "building…",
+            version=version, summary=building or last.summary(), building=bool(building),
             failed=bool(last and last.status), reports=last.reports if last else [],
             briefs=[(name, state.documents(name)) for name in briefs])
