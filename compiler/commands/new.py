@@ -43,6 +43,16 @@ AUTHOR = re.compile(rf"^(?:by|author|written by)\s*:?\s+(\D{{2,80}}?){ENDS}", re
 URL = re.compile(r"^(?:(?:url|link|source|address)\s*:?\s*)?(https?://[^\s/?#]+\S*)$", re.I)
 
 
+TO_WRITE = {
+    "title": "write the brief's title",
+    "bottom_line": "write the bottom line",
+    "summary": "write the summary",
+    "kind": "choose the claim's kind: fact, assessment or proposal",
+    "claim": "write the claim, in your words, attributed to the article",
+}
+"""The parts of a new brief only the analyst can write, each the instruction its placeholder gives."""
+
+
 @dataclass(frozen=True)
 class Found:
     """A value the article's text gives, and the paragraph it came from."""
@@ -143,13 +153,9 @@ def scaffold(paragraphs: list[str], source_text: str, schema: str) -> str:
     ]
     author, url = find_first(header, AUTHOR), find_first(header, URL)
     source += [field(key, found, "") for key, found in (("author", author), ("url", url)) if found]
-    today = datetime.date.today().isoformat()
-    return SCAFFOLD.format(schema=schema, source="\n".join(source), text=source_text, today=today,
-                           title=quote(placeholder("write the brief's title")),
-                           bottom_line=quote(placeholder("write the bottom line")),
-                           summary=quote(placeholder("write the summary")),
-                           kind=quote(placeholder("choose the claim's kind: fact, assessment or proposal")),
-                           claim=quote(placeholder("write the claim, in your words, attributed to the article")))
+    holes = {part: quote(placeholder(instruction)) for part, instruction in TO_WRITE.items()}
+    return SCAFFOLD.format(schema=schema, source="\n".join(source), text=source_text,
+                           today=datetime.date.today().isoformat(), **holes)
 
 
 def field(key: str, found: Found | None, instruction: str, quoted: bool = True) -> str:
