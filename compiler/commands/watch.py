@@ -10,7 +10,7 @@ from pathlib import Path
 from compiler.build import BuildRequest
 from compiler.commands import CONTENT_DIR, find_briefs
 from compiler.document import BuildOptions
-from compiler.watch import Watcher, relative
+from compiler.watch import Rebuild, Watcher, relative
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,13 +22,18 @@ def run(args: argparse.Namespace) -> int:
           "Ctrl-C to stop", flush=True)
     try:
         for rebuild in watcher.rebuilds():
-            for report in rebuild.reports:
-                print(report, file=sys.stderr, flush=True)
-            print(rebuild.summary(), flush=True)
+            print_rebuild(rebuild)
     except KeyboardInterrupt:
         pass
     print("stopped watching", flush=True)
     return 0
+
+
+def print_rebuild(rebuild: Rebuild) -> None:
+    """Each problem on stderr, then the rebuild's one line."""
+    for report in rebuild.reports:
+        print(report, file=sys.stderr, flush=True)
+    print(rebuild.summary(), flush=True)
 
 
 def watcher_for(args: argparse.Namespace, **hooks: Callable[[list[Path]], None]) -> Watcher | None:
