@@ -12,7 +12,7 @@ import io
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from compiler.build import BuildRequest, build
@@ -103,12 +103,18 @@ class Watcher:
         self.starting = starting
         """Called with the changed files as each rebuild starts (the preview says so at once)."""
         self.stop = threading.Event()
+        self.warm = False
 
     def rebuild(self, changed: list[Path]) -> Rebuild:
         """Run one build, recording what it says; Ctrl-C during it stops the watch."""
         rebuild = Rebuild(changed)
         self.starting(changed)
         request = self.request_for()
+        if not self.warm:
+            # The first build runs here, not in workers, so that what it loads and caches (fonts,
+            # stylesheets) stays in this process, and every worker forked later starts with it.
+            request = replace(request, jobs=1)
+            self.warm = True
         started = time.perf_counter()
         rebuild.status = build(request, RecordingConsole(rebuild))
         rebuild.seconds = time.perf_counter() - started
