@@ -9,6 +9,7 @@ stylesheet every brief's.
 from __future__ import annotations
 
 import io
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -28,6 +29,8 @@ GROUP_MS = 400
 """...or once this long has passed since the first change, if an editor keeps writing."""
 IDLE_MS = 200
 """How often the watcher wakes when nothing changes (to see whether it was asked to stop)."""
+WROTE = re.compile(r"wrote (\d+) files?\b")
+"""The start of a build's last line."""
 INTERRUPTED = 130
 """The status `build` returns when Ctrl-C stopped it."""
 
@@ -54,6 +57,11 @@ class Rebuild:
     seconds: float = 0.0
     finished: str = ""
     """Wall-clock time the build ended, HH:MM:SS."""
+
+    def wrote_files(self) -> bool:
+        """Whether the build wrote any file (its last line says `wrote N files`)."""
+        written = WROTE.match(self.lines[-1]) if self.lines else None
+        return bool(written and int(written[1]))
 
     def summary(self) -> str:
         """The one line a rebuild prints: what changed, what the build did, how long it took."""
@@ -111,14 +119,15 @@ class Watcher:
         self.starting(changed)
         request = self.request_for()
         if not self.warm:
-            # The first build runs here, not in workers, so that what it loads and caches (fonts,
-            # stylesheets) stays in this process, and every worker forked later starts with it.
+            # Until a build has rendered something, build here, not in workers, so that what it loads
+            # and caches (fonts, stylesheets) stays in this process and every worker forked later
+            # starts with it.
             request = replace(request, jobs=1)
-            self.warm = True
         started = time.perf_counter()
         rebuild.status = build(request, RecordingConsole(rebuild))
         rebuild.seconds = time.perf_counter() - started
         rebuild.finished = time.strftime("%H:%M:%S")
+        self.warm = self.warm or rebuild.wrote_files()
         if rebuild.status == INTERRUPTED:  # Ctrl-C landed in the build, which stopped cleanly
             raise KeyboardInterrupt
         return rebuild
