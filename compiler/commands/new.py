@@ -64,9 +64,11 @@ class Found:
 def run(args: argparse.Namespace) -> int:
     """Write content/NAME.yaml and copy the source under content/sources/; 1 if anything is in the way."""
     name = args.name or name_from(args.source)
-    if not NAME.match(name or ""):
-        print(f"{args.source}: cannot make a brief name from this file name; give one with "
-              "--name, e.g. --name sco-2012", file=sys.stderr)
+    if not NAME.match(name):
+        print(f"--name {args.name}: a brief name is letters, digits, '.', '_' and '-', starting with a "
+              "letter or digit, e.g. sco-2012" if args.name else
+              f"{args.source}: cannot make a brief name from this file name; give one with --name, "
+              "e.g. --name sco-2012", file=sys.stderr)
         return 1
     brief, copy = CONTENT / f"{name}.yaml", CONTENT / "sources" / f"{name}.txt"
     text = read_source(args.source)

@@ -157,3 +157,15 @@ def test_a_source_that_is_no_text_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "content").exists()
     missing = briefing(tmp_path, "new", "nowhere.txt")
     assert missing.err == ["nowhere.txt: cannot read the source text: No such file or directory"]
+
+
+def test_a_name_that_is_no_file_name(tmp_path: Path) -> None:
+    article = write_article(tmp_path, "___.txt")
+    unnamed = briefing(tmp_path, "new", article.name)
+    assert (unnamed.status, unnamed.out) == (1, [])
+    assert unnamed.err == ["___.txt: cannot make a brief name from this file name; give one with --name, "
+                           "e.g. --name sco-2012"]
+    outside = briefing(tmp_path, "new", article.name, "--name", "../elsewhere")
+    assert outside.err == ["--name ../elsewhere: a brief name is letters, digits, '.', '_' and '-', starting "
+                           "with a letter or digit, e.g. sco-2012"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["___.txt"]
