@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
         live.add_argument("-j", "--jobs", type=positive_int, default=None, metavar="N",
                           help="render in N worker processes, forked from this one with its engines "
                           "loaded (default: one per CPU; 1: in this process)")
+        live.add_argument("--format", type=parse_formats, default=None, metavar="LIST",
+                          help=f"formats to write, comma-separated, from {','.join(FORMATS)} "
+                          f"(default: {','.join(default_formats())})")
         if name == "preview":
             live.add_argument("--port", type=port_number, default=0, metavar="N",
                               help="port to serve on (default: a free one, printed at start)")

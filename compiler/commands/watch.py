@@ -57,5 +57,5 @@ def build_request(args: argparse.Namespace) -> BuildRequest:
     from compiler.reproducible import environment_epoch
 
     options = BuildOptions(paper=args.paper, source_date_epoch=environment_epoch())
-    return BuildRequest(briefs=find_briefs(args.briefs), out=args.out, options=options,
-                        jobs=args.jobs or default_jobs())
+    return BuildRequest(briefs=find_briefs(args.briefs), out=args.out, formats=args.format,
+                        options=options, jobs=args.jobs or default_jobs())

@@ -1,8 +1,8 @@
 """The live preview: a page on 127.0.0.1 showing each brief's documents as they print, rebuilt on save.
 
-Each document is shown by a *view* of one of its output files: today the PDF, as page images with
-the page's text beneath for search and screen readers. An HTML output would add a view that serves
-its file in a frame; `VIEWS` is the one place that changes.
+Each document is shown through its output files: the PDF as page images (as it prints), with each
+page's text beneath for search and screen readers, and a link to each file the preview may serve
+(`FILES`): the PDF, and the self-contained screen page when the build writes the html format.
 """
 
 from __future__ import annotations
@@ -24,14 +24,16 @@ from compiler.watch import Rebuild, describe_changes
 
 HERE = Path(__file__).resolve().parent
 ASSETS = {"/preview.js": ("preview.js", "text/javascript"), "/preview.css": ("preview.css", "text/css")}
-VIEWS = ("pdf",)
-"""Output formats the preview can show, in order of preference."""
-SECURITY_HEADERS = {
-    # Only our own script, stylesheet and images: brief text in a problem message can never run.
-    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                               "connect-src 'self'; frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-}
+# Only our own script, stylesheet and images: brief text in a problem message can never run.
+PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+               "frame-ancestors 'none'")
+# An output page keeps its own policy (inline styles and data: fonts only) and runs sandboxed, in an
+# origin of its own, so it cannot read the preview either.
+OUTPUT_POLICY = "sandbox; frame-ancestors 'none'"
+FILES = {"pdf": ("PDF", "application/pdf", ""), "html": ("HTML", "text/html; charset=utf-8", OUTPUT_POLICY)}
+"""The outputs the preview serves, by suffix: the link's label, the content type, the policy sent with
+it (none for a PDF: the browser's PDF viewer refuses to run sandboxed, and a PDF from our writer
+carries nothing active)."""
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,11 @@ class Page:
 
 @dataclass(frozen=True)
 class Document:
-    """One document of one brief, as the page shows it."""
+    """One document of one brief, as the page shows it: its pages and links to its files."""
 
     doctype: DocumentType
-    file_url: str | None
+    files: list[tuple[str, str]]
+    """(label, address) of each file built, e.g. ("PDF", "/files/sco-2012/memo.pdf")."""
     pages: list[Page]
 
 
@@ -83,17 +86,19 @@ class PreviewState:
         any other file, whatever the request asks for."""
         known = brief in self.briefs and any(d.name == doctype for d in DOCUMENT_TYPES)
         path = self.out / brief / f"{doctype}.{suffix}"
-        return path if known and suffix in VIEWS and path.is_file() else None
+        return path if known and suffix in FILES and path.is_file() else None
 
     def documents(self, brief: str) -> list[Document]:
-        """Each document of a brief, with its pages if it has been built."""
+        """Each document of a brief, with its pages if its PDF has been built."""
         found, folder = [], quote(brief)
         for doctype in DOCUMENT_TYPES:
             pdf = self.output(brief, doctype.name, "pdf")
             pages = [Page(f"/pages/{folder}/{doctype.name}/{index + 1}.png?v={info.stamp}", info.text,
                           info.width, info.height)
                      for index, info in enumerate(self.images.describe(pdf))] if pdf else []
-            found.append(Document(doctype, f"/files/{folder}/{doctype.name}.pdf" if pdf else None, pages))
+            files = [(label, f"/files/{folder}/{doctype.name}.{suffix}")
+                     for suffix, (label, _, _) in FILES.items() if self.output(brief, doctype.name, suffix)]
+            found.append(Document(doctype, files, pages))
         return found
 
 
@@ -127,10 +132,12 @@ class Handler(BaseHTTPRequestHandler):
             if image is not None:  # its address names the file's state, so the browser may keep it
                 self.send(HTTPStatus.OK, "image/png", image, cache="private, max-age=3600")
                 return
-        if len(parts) == 3 and parts[0] == "files" and parts[2].endswith(".pdf"):
-            pdf = state.output(parts[1], parts[2].removesuffix(".pdf"), "pdf")
-            if pdf is not None:
-                self.send(HTTPStatus.OK, "application/pdf", pdf.read_bytes())
+        if len(parts) == 3 and parts[0] == "files":
+            doctype, _, suffix = parts[2].rpartition(".")
+            path = state.output(parts[1], doctype, suffix)
+            if path is not None:
+                _, kind, policy = FILES[suffix]
+                self.send(HTTPStatus.OK, kind, path.read_bytes(), policy=policy)
                 return
         self.refuse(HTTPStatus.NOT_FOUND, "not a page of this preview")
 
@@ -143,13 +150,15 @@ class Handler(BaseHTTPRequestHandler):
     def refuse(self, status: HTTPStatus, message: str) -> None:
         self.send(status, "text/plain; charset=utf-8", f"{status.value} {message}\n".encode())
 
-    def send(self, status: HTTPStatus, kind: str, body: bytes, cache: str = "no-store") -> None:
+    def send(self, status: HTTPStatus, kind: str, body: bytes, cache: str = "no-store",
+             policy: str = PAGE_POLICY) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", cache)
-        for name, value in SECURITY_HEADERS.items():
-            self.send_header(name, value)
+        if policy:
+            self.send_header("Content-Security-Policy", policy)
+        self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         self.wfile.write(body)
 
