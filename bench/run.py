@@ -7,6 +7,7 @@
   n  the nightly case: N briefs built, 5 changed, rebuilt; beside pandoc 3 + Typst rebuilding all N
   d  24 briefs with --jobs 1 and --jobs 2, as a share of the machine's limit (cores / CPU of a brief)
   m  peak memory of any one process building 50 and 500 small briefs
+  f  save to six updated files in a warm `briefing preview` process, beside a cold `briefing build`
 
 Usage: bench/run.py [--briefs N] [--only a,b,...] [--rounds R]. Timings are wall clock of whole
 processes, with their CPU time (user + system, workers included) beside them; the machine's load
@@ -372,10 +373,41 @@ def bench_memory(work: Path, counts: tuple[int, int] = (50, 500)) -> None:
            "target within 10%, and under 150 MiB")
 
 
+def save_and_wait(preview: subprocess.Popen, brief: Path, edit: int) -> Timing:
+    """Save a changed brief; the time until the preview says its six files are written."""
+    start = time.perf_counter()
+    with brief.open("a", encoding="utf-8") as stream:
+        stream.write(f"# edit {edit}\n")
+    line = preview.stdout.readline()
+    if "wrote 6 files" not in line:
+        sys.exit(f"the preview did not rebuild: {line!r}")
+    return Timing(time.perf_counter() - start, 0.0)
+
+
+def bench_preview(work: Path, rounds: int) -> None:
+    """(f) Save to updated files in a warm preview process, beside a cold build of the same brief."""
+    print(f"(f) save to six updated files: warm preview vs cold build; fastest / median of {rounds}, alternating")
+    (brief,) = copy_briefs(work / "content", 1)
+    preview = subprocess.Popen([PYTHON, "-m", "compiler", "preview", "--out", str(work / "out")], cwd=work,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        preview.stdout.readline()  # its address
+        preview.stdout.readline()  # its first build
+        edits = iter(range(1, rounds + 1))
+        warm, cold = alternate(rounds, lambda: save_and_wait(preview, brief, next(edits)),
+                               lambda: full_build(SCO, work / "cold"))
+    finally:
+        preview.terminate()
+        preview.wait()
+    report("save to 6 updated files, warm preview", str(warm))
+    report("briefing build, cold process (6 files)", str(cold), cold.note)
+    report("warm / cold, wall", f"{warm.best.wall / cold.best.wall:.2f}", "target < 0.5")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--briefs", type=int, default=200, help="briefs in the nightly case (default 200)")
-    parser.add_argument("--only", default="a,b,n,d,m", help="comma-separated benchmarks to run")
+    parser.add_argument("--only", default="a,b,n,d,m,f", help="comma-separated benchmarks to run")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
     args = parser.parse_args()
     chosen = set(args.only.split(","))
@@ -388,6 +420,7 @@ def main() -> int:
             "n": lambda: bench_nightly(work / "n", args.briefs, args.rounds),
             "d": lambda: bench_jobs(work / "d"),
             "m": lambda: bench_memory(work / "m"),
+            "f": lambda: bench_preview(work / "f", args.rounds),
         }
         for name, step in steps.items():
             if name in chosen:

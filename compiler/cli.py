@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -19,9 +20,37 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    add_command(commands, "check", "validate brief files and verify their quotes against the source text",
-                "Validate brief files and verify every quote against the source text. "
-                "Prints one line per brief; exits 1 if any brief has errors.")
+    check = add_command(commands, "check", "validate brief files and verify their quotes against the source text",
+                        "Validate brief files and verify every quote against the source text. "
+                        "Prints one line per brief; exits 1 if any brief has errors.")
+    check.add_argument("--coverage", action="store_true",
+                       help="also show which source paragraphs the quotes cite, and the longest "
+                       "stretches none cites")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="'json': print one JSON document for tools instead of lines")
+    add_source_commands(commands)
+    for name, summary, description in (
+        ("watch", "rebuild on every save, one line per rebuild",
+         "Build, then rebuild whenever a brief, its source text, a template or a stylesheet is "
+         "saved; one line per rebuild. Ctrl-C stops."),
+        ("preview", "show the documents in the browser, rebuilt and reloaded on every save",
+         "Serve a page on 127.0.0.1 showing each brief's documents as they print, with the problems "
+         "check and build report; rebuild and reload it on every save. Ctrl-C stops."),
+    ):
+        live = add_command(commands, name, summary, description)
+        live.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
+                          help="output folder (default: build/)")
+        live.add_argument("--paper", choices=tuple(PAPERS), type=str.lower, default=None,
+                          help="paper for the memo and factsheet (default: the brief's brief.paper, else a4)")
+        live.add_argument("-j", "--jobs", type=positive_int, default=None, metavar="N",
+                          help="render in N worker processes, forked from this one with its engines "
+                          "loaded (default: one per CPU; 1: in this process)")
+        live.add_argument("--format", type=parse_formats, default=None, metavar="LIST",
+                          help=f"formats to write, comma-separated, from {','.join(FORMATS)} "
+                          f"(default: {','.join(default_formats())})")
+        if name == "preview":
+            live.add_argument("--port", type=port_number, default=0, metavar="N",
+                              help="port to serve on (default: a free one, printed at start)")
     build = add_command(
         commands, "build", "build the memo, slides and factsheet of each brief",
         f"Check each brief, then write BUILD/<brief>/{{memo,slides,factsheet}}.{{{','.join(default_formats())}}} "
@@ -81,10 +110,39 @@ def add_command(commands: argparse._SubParsersAction, name: str, summary: str,
     return command
 
 
+def add_source_commands(commands: argparse._SubParsersAction) -> None:
+    """`new` and `source`: commands on an article's plain text rather than on briefs."""
+    new = commands.add_parser(
+        "new", help="start a brief file from an article's plain text",
+        description="Write content/NAME.yaml from an article's plain text: what the text gives "
+        "(title, publisher, date) filled in, every part left to write a [[placeholder]] that "
+        "`check` reports until it is replaced; copy the text to content/sources/NAME.txt. "
+        "Never overwrites a file.")
+    new.add_argument("--name", metavar="NAME",
+                     help="the brief's name, which names its output folder (default: from the file name)")
+    source = commands.add_parser(
+        "source", help="print a source text with its paragraph numbers, or find words in it",
+        description="Print a source text with each paragraph's number as quotes count them. With "
+        "--find, print only the paragraphs holding the words (matched as a quote is), each match "
+        "marked >>like this<<, and a quote ready to paste into the brief.")
+    source.add_argument("--find", nargs="+", metavar="WORDS",
+                        help="words to find, in order, as a quote would hold them")
+    for name, command in (("new", new), ("source", source)):
+        command.add_argument("source", type=Path, metavar="SOURCE.txt", help="the article's plain text")
+        command.set_defaults(run=f"compiler.commands.{name}")
+
+
 def positive_int(text: str) -> int:
     """An argparse type: a whole number of at least 1."""
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 0 meaning any free one."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got {text!r}")
     return int(text)
 
 
@@ -112,7 +170,11 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     command = import_module(args.run)  # each command loads only what it needs
-    return command.run(args)
+    try:
+        return command.run(args)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

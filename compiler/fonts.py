@@ -10,9 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-from compiler.content.model import Brief
+from compiler.content.model import Brief, iter_text_fields
 from compiler.diagnostics import BriefError, ExpectedError, Problem
 
 NOTO = Path("/usr/share/fonts/truetype/noto")
@@ -199,18 +198,6 @@ def write_coverage_cache(path: Path, cache: dict[str, list[list[int]]]) -> None:
         write_atomic(path, json.dumps(cache, sort_keys=True).encode("utf-8"))
     except OSError:
         pass
-
-
-def iter_text_fields(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """Every string in the brief's data, with its key path (`claims[2].quotes[0].text`)."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from iter_text_fields(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from iter_text_fields(item, f"{path}[{index}]")
 
 
 def name_character(char: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from compiler.content.coverage import measure_coverage
 from compiler.content.model import Brief
 from compiler.doctypes import DocumentType
 from compiler.document import PAPERS, BuildOptions, Page, RenderedDocument
@@ -145,6 +146,7 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
         "timeline": data.get("timeline", []),
         "timeline_rows": balance(data.get("timeline", []), TIMELINE_ROW) if data.get("timeline") else [],
         "takeaways": data.get("takeaways", []),
+        "coverage": measure_coverage(brief) if "coverage" in data["brief"].get("appendices", []) else None,
         "quote_count": count_quotes(data),
         "quotes_checked": brief.quotes_checked,
         "kind_labels": KIND_LABELS,

@@ -1,13 +1,17 @@
-"""`briefing check`: validate brief files and verify their quotes, one summary line per brief."""
+"""`briefing check`: validate brief files and verify their quotes, one summary line per brief;
+with --coverage, which paragraphs of each source the quotes cite."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from compiler.commands import find_briefs
 from compiler.content import Brief, check_brief
+from compiler.content.coverage import Coverage, measure_coverage
 from compiler.content.limits import MAX_PROBLEMS
 from compiler.content.quotes import quote_entries
 from compiler.diagnostics import BriefError, Problem, plural
@@ -20,11 +24,19 @@ def run(args: argparse.Namespace) -> int:
         print("no brief files: name one, or put *.yaml files in content/", file=sys.stderr)
         return 1
     failed = 0
+    reports = []
     for path in briefs:
         brief, problems = check_one(path)
         print_problems(problems)
-        print(f"{path}: {summarise(brief, problems)}", flush=True)
         failed += brief is None
+        if args.format == "json":
+            reports.append(describe_json(path, brief, problems, args.coverage))
+            continue
+        print(f"{path}: {summarise(brief, problems)}", flush=True)
+        if args.coverage and brief is not None:
+            print("\n".join(coverage_lines(measure_coverage(brief))), flush=True)
+    if args.format == "json":
+        print(json.dumps({"briefs": reports}, ensure_ascii=False, indent=2))
     return 1 if failed else 0
 
 
@@ -76,3 +88,49 @@ def summarise(brief: Brief | None, problems: list[Problem]) -> str:
     if brief.quotes_checked:
         return f"ok: {claims}, {quotes} verified against {brief.data['source']['text']}"
     return f"ok: {claims}, {quotes} unchecked (no source.text)"
+
+
+def coverage_lines(coverage: Coverage | None) -> list[str]:
+    """The coverage table under a brief's summary line, then its longest uncited stretches."""
+    if coverage is None:
+        return ["  no coverage: the brief names no source.text to lay its quotes over"]
+    lines = [f"  quotes cite {len(coverage.cited)} of {plural(len(coverage.paragraphs), 'paragraph')} "
+             f"of {coverage.source} ({coverage.cited_words} of {plural(coverage.words, 'word')})",
+             f"  {'¶':>4}  {'words':>5}  cited by"]
+    for paragraph in coverage.paragraphs:
+        cited = ", ".join(paragraph.cited_by) or "not cited"
+        lines.append(f"  {paragraph.number:>4}  {paragraph.words:>5}  {cited}")
+    longest = coverage.longest_uncited()
+    if not longest:
+        return [*lines, "  every paragraph is cited"]
+    lines.append("  longest uncited:")
+    for stretch in longest:
+        lines.append(f"    ¶{stretch.span}: {plural(stretch.paragraphs, 'paragraph')}, "
+                     f"{plural(stretch.words, 'word')}, from \"{stretch.opening}\"")
+    return lines
+
+
+def describe_json(path: Path, brief: Brief | None, problems: list[Problem], coverage: bool
+                  ) -> dict[str, object]:
+    """One brief's result for `--format json`: its problems and, if asked for, its coverage."""
+    report: dict[str, object] = {"brief": str(path), "ok": brief is not None,
+                                 "problems": [asdict(problem) for problem in problems]}
+    if coverage:
+        measured = measure_coverage(brief) if brief is not None else None
+        report["coverage"] = coverage_json(measured) if measured is not None else None
+    return report
+
+
+def coverage_json(coverage: Coverage) -> dict[str, object]:
+    """Coverage as plain data: totals, every paragraph, every uncited stretch longest first."""
+    return {
+        "source": coverage.source,
+        "paragraphs": len(coverage.paragraphs),
+        "cited": len(coverage.cited),
+        "words": coverage.words,
+        "cited_words": coverage.cited_words,
+        "table": [{"paragraph": p.number, "words": p.words, "cited_by": list(p.cited_by)}
+                  for p in coverage.paragraphs],
+        "uncited": [{"first": s.first, "last": s.last, "paragraphs": s.paragraphs, "words": s.words,
+                     "opening": s.opening} for s in coverage.longest_uncited(len(coverage.paragraphs))],
+    }

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from compiler.content.limits import MAX_SOURCE_BYTES
 from compiler.content.model import Brief
+from compiler.content.placeholders import check_placeholders
 from compiler.content.quotes import Source, check_quotes
 from compiler.content.reader import Document, Reporter, decode_utf8, read_document
 from compiler.content.rules import check_rules
@@ -27,6 +28,7 @@ def check_brief(path: Path) -> tuple[Brief | None, list[Problem]]:
     doc = read_document(path, str(path))
     report = Reporter(str(path), doc.problems)
     if doc.data is not None:
+        check_placeholders(doc, report)
         check_schema(doc, report)
         check_rules(doc, report)
     text = read_source(path, doc, report)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,3 +46,15 @@ def parent_path(path: str) -> str:
     if path.endswith("]"):
         return path[: path.rindex("[")]
     return path.rsplit(".", 1)[0] if "." in path else ""
+
+
+def iter_text_fields(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string in the brief's data, with its key path (`claims[2].quotes[0].text`)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from iter_text_fields(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from iter_text_fields(item, f"{path}[{index}]")

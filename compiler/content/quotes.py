@@ -61,6 +61,26 @@ class Source:
         wanted = normalise(quote)
         return [number for number, text in enumerate(self.folded, 1) if contains(text, wanted)]
 
+    def passages(self, quote: str) -> list[tuple[int, list[tuple[int, int]]]]:
+        """(paragraph number, [(start, end), ...]) of every place the quote matches, none overlapping.
+
+        Offsets index the paragraph as `written(number)` gives it: folding changes no character count.
+        """
+        wanted = normalise(quote)
+        found = []
+        for number, text in enumerate(self.folded, 1):
+            spans: list[tuple[int, int]] = []
+            for start in find_matches(text, wanted) if wanted else ():
+                if not spans or start >= spans[-1][1]:
+                    spans.append((start, start + len(wanted)))
+            if spans:
+                found.append((number, spans))
+        return found
+
+    def written(self, number: int) -> str:
+        """Paragraph `number` as written, its white space collapsed to single spaces."""
+        return " ".join(self.words[number - 1])
+
     def closest(self, quote: str) -> tuple[int, str] | None:
         """The paragraph number and text of the passage most like the quote, if any is like it."""
         wanted = normalise(quote).split(" ")
@@ -124,15 +144,19 @@ def split_paragraphs(text: str) -> list[str]:
 
 def contains(text: str, wanted: str) -> bool:
     """Whether `wanted` occurs in `text` without starting or ending inside a word."""
+    return next(find_matches(text, wanted), None) is not None
+
+
+def find_matches(text: str, wanted: str) -> Iterator[int]:
+    """Where each occurrence of `wanted` in `text` starts that neither starts nor ends inside a word."""
     start = text.find(wanted)
     while start != -1:
         end = start + len(wanted)
         cuts_before = start > 0 and text[start - 1].isalnum() and wanted[0].isalnum()
         cuts_after = end < len(text) and text[end].isalnum() and wanted[-1].isalnum()
         if not (cuts_before or cuts_after):
-            return True
+            yield start
         start = text.find(wanted, start + 1)
-    return False
 
 
 def similarity(a: list[str], b: list[str]) -> tuple[float, int]:
@@ -161,8 +185,8 @@ def check_quotes(doc: Document, report: Reporter, source: Source) -> None:
     searches = 0  # each closest-passage search reads the whole source: a flood of them must not hang
     for path, quote in quote_entries(doc.data):
         text, paragraph = quote.get("text"), quote.get("paragraph")
-        if not isinstance(text, str) or not text.strip():
-            continue  # the schema reports it
+        if not isinstance(text, str) or not text.strip() or f"{path}.text" in doc.refused:
+            continue  # the schema, or the placeholder check, reports it
         found = source.find(text)
         if not isinstance(paragraph, int) or isinstance(paragraph, bool) or paragraph < 1:
             paragraph = None

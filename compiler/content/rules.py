@@ -1,4 +1,4 @@
-"""Checks the schema cannot express: real dates, unique ids, references to claims."""
+"""Checks the schema cannot express: real dates, unique ids, references to claims, what appendices need."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def check_rules(doc: Document, report: Reporter) -> None:
         if value not in claim_ids:
             hint = suggest(value, claim_ids) or "; use the id of one of the claims"
             report.add(doc.locate(path), path, f"no claim has the id '{shorten(value)}'{hint}")
+    check_appendices(doc, report, data)
 
 
 def items(data: dict[str, Any], key: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -93,3 +94,17 @@ def references(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
         value = figure.get("claim")
         if isinstance(value, str) and ID.match(value):
             yield f"{path}.claim", value
+
+
+def check_appendices(doc: Document, report: Reporter, data: dict[str, Any]) -> None:
+    """Report a coverage appendix asked for without a source text to lay the quotes over."""
+    brief, source = data.get("brief"), data.get("source")
+    appendices = brief.get("appendices") if isinstance(brief, dict) else None
+    text = source.get("text") if isinstance(source, dict) else None
+    if not isinstance(appendices, list) or (isinstance(text, str) and text.strip()):
+        return
+    for i, name in enumerate(appendices):
+        if name == "coverage":
+            path = f"brief.appendices[{i}]"
+            report.add(doc.locate(path), path, "the coverage appendix needs the article's text; "
+                       "give source.text, or remove coverage")

@@ -115,7 +115,8 @@ def describe(error: jsonschema.ValidationError, doc: Document) -> Iterator[tuple
     elif rule == "minItems":
         yield path, where, f"must list at least {expected} item{'s' if expected > 1 else ''}"
     elif rule == "uniqueItems":
-        yield path, where, "names the same id more than once; list each id once"
+        what = "id" if definition_name(error.schema.get("items", {})) == "id" else "item"
+        yield path, where, f"names the same {what} more than once; list each {what} once"
     elif rule == "minimum":
         yield path, where, f"must be {expected} or more, not {show(found)}"
     else:
