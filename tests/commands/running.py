@@ -34,13 +34,19 @@ def briefing(folder: Path, *args: str) -> Run:
     return Run(done.returncode, done.stdout.splitlines(), done.stderr.splitlines())
 
 
+def hear_ctrl_c() -> None:
+    """Let the command hear Ctrl-C as a terminal's foreground process does: a suite started in the
+    background (`make test &`, some CI runners) passes on an ignored SIGINT, which Python keeps."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Session:
     """A long-running `briefing` command (watch, preview): its output read line by line as it comes."""
 
     def __init__(self, folder: Path, *args: str) -> None:
         self.process = subprocess.Popen([sys.executable, "-m", "compiler", *args], cwd=folder,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                        encoding="utf-8")
+                                        encoding="utf-8", preexec_fn=hear_ctrl_c)
         self.out: queue.Queue[str] = queue.Queue()
         self.err: list[str] = []
         threading.Thread(target=self.collect, args=(self.process.stdout, self.out.put), daemon=True).start()
