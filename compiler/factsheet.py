@@ -336,9 +336,9 @@ def foot_margin_px(measures: Measures) -> float:
     return measures.sections["foot"] + FOOT_BELOW_MM * PX_PER_MM
 
 
-def count_fitting(heights: list[float], frame: float, more: float, space: float) -> int:
-    """How many glance lines fit `space`, with the closing line when some are left out."""
-    if frame + sum(heights) <= space:
+def count_fitting(heights: list[float], frame: float, more: float, space: float, closing: bool) -> int:
+    """How many glance entries fit `space`, with the closing line when some are left out (or `closing`)."""
+    if frame + sum(heights) + (more if closing else 0.0) <= space:
         return len(heights)
     used, count = frame + more, 0
     for line in heights:
@@ -354,10 +354,12 @@ def plan_factsheet(view: dict[str, Any], brief: Brief, template: Template) -> tu
     figures = chosen_figures(view, brief)
     sheet = Sheet(claims=[Entry(claim, "") for claim in claims], figures=figures,
                   columns=grid_columns(len(figures)), timeline=bool(view["timeline"]))
+    # Chosen claims must all fit; else a few at least, before the timeline and figures give way.
+    wanted = len(claims) if "claims" in factsheet_choice(brief) else min(len(claims), MIN_CLAIMS)
     while True:
         measures = measure_sized(view, brief, template, sheet)
         fitted = fit_claims(view, measures, sheet, claims)
-        if fitted.more == 0 or len(fitted.claims) >= MIN_CLAIMS or not give_way(sheet, brief):
+        if len(fitted.claims) >= wanted or not give_way(sheet, brief):
             break
     check_fits(view, brief, measures, fitted, claims)
     fitted = try_roomy(view, brief, template, fitted, measures, claims)
@@ -399,17 +401,19 @@ def fit_claims(view: dict[str, Any], measures: Measures, sheet: Sheet,
     sized = [dict(figure, size=size) for figure, size in zip(sheet.figures, measures.figure_sizes)]
     space = room(view, measures, sheet)
     limits, heights = cut_to_fit(claims, measures, space)
-    count = count_fitting(heights, measures.glance_frame, measures.more, space)
+    total = len(view["claims"])
+    count = count_fitting(heights, measures.glance_frame, measures.more, space, len(claims) < total)
     entries = glance_entries(claims, measures, limits)[:count]
-    fitted = replace(sheet, claims=entries, figures=sized, more=len(claims) - count,
+    fitted = replace(sheet, claims=entries, figures=sized, more=total - count,
                      foot_mm=round(foot_margin_px(measures) / PX_PER_MM, 2))
-    return add_extras(view, measures, fitted, space - measures.glance_frame - sum(heights[:count]))
+    if count < len(claims):
+        return fitted
+    spare = space - measures.glance_frame - sum(heights) - (measures.more if fitted.more else 0.0)
+    return add_extras(measures, fitted, spare)
 
 
-def add_extras(view: dict[str, Any], measures: Measures, sheet: Sheet, spare: float) -> Sheet:
-    """The summary, then the takeaways, on a page that shows every claim and has room for them."""
-    if sheet.more:
-        return sheet
+def add_extras(measures: Measures, sheet: Sheet, spare: float) -> Sheet:
+    """The summary, then the takeaways, on a page that shows all its claims and has room for them."""
     for kind in ("summary", "takeaways"):
         needed = measures.sections.get(kind)
         if needed is not None and needed <= spare:
@@ -423,12 +427,12 @@ def try_roomy(view: dict[str, Any], brief: Brief, template: Template, sheet: She
     """A sparse page in larger type, if everything it shows still fits that way."""
     used = paper_height_px(view) - foot_margin_px(measures) - room(view, measures, sheet)
     used += measures.glance_frame + sum(cut_to_fit(claims, measures, float("inf"))[1])
-    if sheet.more or used > ROOMY_FILL * paper_height_px(view):
+    if len(sheet.claims) < len(claims) or used > ROOMY_FILL * paper_height_px(view):
         return sheet
     larger = replace(sheet, roomy=True, summary=False, takeaways=False)
     roomy_measures = measure_sized(view, brief, template, larger)
     fitted = fit_claims(view, roomy_measures, larger, claims)
-    if fitted.more or any(entry.cut for entry in fitted.claims):
+    if len(fitted.claims) < len(claims) or any(entry.cut for entry in fitted.claims):
         return sheet
     return fitted
 
@@ -447,7 +451,7 @@ def check_fits(view: dict[str, Any], brief: Brief, measures: Measures, sheet: Sh
             f"the factsheet's page ({PAPER_NAMES[view['paper']]}) cannot hold these "
             f"{plural(len(choice['figures']), 'figure')} with its title, bottom line and source line; "
             "choose fewer figures or shorten their labels"))])
-    if "claims" in choice and sheet.more:
+    if "claims" in choice and len(sheet.claims) < len(claims):
         shown = len(sheet.claims)
         raise BriefError([problem_at(brief, "brief.factsheet.claims", (
             f"the factsheet's page ({PAPER_NAMES[view['paper']]}) has room for {shown} of the "
@@ -477,7 +481,7 @@ def describe_left_out(view: dict[str, Any], brief: Brief, sheet: Sheet,
                       claims: list[dict[str, Any]]) -> list[str]:
     """Build warnings naming the claims and figures the page leaves out."""
     warnings = []
-    if sheet.more:
+    if sheet.more and "claims" not in factsheet_choice(brief):
         shown = {entry.id for entry in sheet.claims}
         left = [claim["id"] for claim in claims if claim["id"] not in shown]
         warnings.append(f"shows {len(sheet.claims)} of {plural(len(claims), 'claim')} (as many as fit its "
