@@ -122,7 +122,7 @@ class TaskResult:
     """What a task wrote, the warnings its writer gave, or the problems that stopped it."""
 
     written: Written | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str | Problem] = field(default_factory=list)  # a Problem: a warning with its place
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -487,7 +487,8 @@ class Builder:
         """Report a finished output's warnings and problems, in document order whatever finished first."""
         rank = plan.outputs.index(output)
         for warning in result.warnings:
-            self.report.problem(plan.path, file_problem(plan.path, warning), "warning", rank)
+            located = warning if isinstance(warning, Problem) else file_problem(plan.path, warning)
+            self.report.problem(plan.path, located, "warning", rank)
         if result.problems:
             self.fail(plan, result.problems, rank)
 

@@ -14,14 +14,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Template
 from markupsafe import Markup
 
 from compiler.content.model import Brief
 from compiler.diagnostics import BriefError, Problem, plural
 from compiler.markup import plain_text, render_inline
+
+if TYPE_CHECKING:
+    from jinja2 import Template
 
 PX_PER_MM = 96 / 25.4
 PX_PER_PT = 96 / 72
@@ -348,7 +350,7 @@ def count_fitting(heights: list[float], frame: float, more: float, space: float,
     return count
 
 
-def plan_factsheet(view: dict[str, Any], brief: Brief, template: Template) -> tuple[Sheet, list[str]]:
+def plan_factsheet(view: dict[str, Any], brief: Brief, template: Template) -> tuple[Sheet, list[Problem]]:
     """The page the factsheet shows, and the build warnings for what it left out."""
     claims = chosen_claims(view, brief)
     figures = chosen_figures(view, brief)
@@ -478,21 +480,24 @@ def problem_at(brief: Brief, key: str, message: str) -> Problem:
 
 
 def describe_left_out(view: dict[str, Any], brief: Brief, sheet: Sheet,
-                      claims: list[dict[str, Any]]) -> list[str]:
-    """Build warnings naming the claims and figures the page leaves out."""
+                      claims: list[dict[str, Any]]) -> list[Problem]:
+    """Build warnings naming the claims and figures the page leaves out, at those lists in the brief."""
+    name = view["doctype"].name
     warnings = []
     if sheet.more and "claims" not in factsheet_choice(brief):
         shown = {entry.id for entry in sheet.claims}
         left = [claim["id"] for claim in claims if claim["id"] not in shown]
-        warnings.append(f"shows {len(sheet.claims)} of {plural(len(claims), 'claim')} (as many as fit its "
-                        f"page; the memo has them all); left out: {', '.join(left)}; to choose which, "
-                        "list their ids in brief.factsheet.claims")
+        warnings.append(problem_at(brief, "claims", (
+            f"{name} shows {len(sheet.claims)} of {plural(len(claims), 'claim')} (as many as fit its page; "
+            f"the memo has them all); left out: {', '.join(left)}; to choose which, list their ids in "
+            "brief.factsheet.claims")))
     figures = view["figures"]
     if "figures" not in factsheet_choice(brief) and len(sheet.figures) < len(figures):
         shown = len(sheet.figures)
         limit = "its limit" if shown == MAX_FIGURES else "as many as fit its page"
-        warnings.append(f"shows the first {shown} of {len(figures)} figures ({limit}); put the most "
-                        "important first, or choose them in brief.factsheet.figures")
+        warnings.append(problem_at(brief, "figures", (
+            f"{name} shows the first {shown} of {len(figures)} figures ({limit}); put the most important "
+            "first, or choose them in brief.factsheet.figures")))
     return warnings
 
 

@@ -14,7 +14,7 @@ from compiler.content.model import Brief
 from compiler.diagnostics import BriefError, Problem
 from compiler.doctypes import DOCUMENT_TYPES, DocumentType
 from compiler.document import PAPERS, BuildOptions, Page, RenderedDocument
-from compiler.factsheet import may_not_fit, plan_factsheet
+from compiler.factsheet import plan_factsheet
 from compiler.fonts import font_face_css, require_glyphs
 from compiler.locations import TEMPLATES_DIR
 from compiler.markers import keyed
@@ -180,7 +180,7 @@ def check_layout(brief: Brief, options: BuildOptions) -> list[Problem]:
     """The problems a document that chooses what its page shows would stop the build with (for `check`)."""
     problems: list[Problem] = []
     for doctype in DOCUMENT_TYPES:
-        if doctype.chooses_content and may_not_fit(brief):
+        if doctype.chooses_content:
             try:
                 build_view(brief, doctype, options)
             except BriefError as error:
@@ -195,4 +195,4 @@ def render_html(brief: Brief, doctype: DocumentType, options: BuildOptions) -> R
     view = build_view(brief, doctype, options)
     return RenderedDocument(doctype=doctype, brief=brief, html=template.render(view), page=view["page"],
                             slides=tuple(view["slides"]),
-                            warnings=tuple(f"{doctype.name} {warning}" for warning in view["warnings"]))
+                            warnings=tuple(view["warnings"]))

@@ -12,6 +12,7 @@ import yaml
 from pypdf import PdfReader
 
 from compiler.cli import main
+from compiler.content import load_brief
 from tests.render.reading import CASES, SCO_BRIEF, page_sizes_mm, pdf_text, small_brief
 
 DOCUMENTS = ("memo", "slides", "factsheet")
@@ -71,8 +72,9 @@ def test_what_a_document_leaves_out_is_said_once_whichever_formats_are_built(
     status, _, err = build(capsys, str(brief), "--out", str(tmp_path), "--format", formats)
 
     assert status == 0
-    warning = (f"{brief}:1:1: warning: factsheet shows the first 8 of 10 figures (its limit); put the most "
-               "important first, or remove some")
+    line, column = load_brief(brief).location("figures")
+    warning = (f"{brief}:{line}:{column}: warning: figures: factsheet shows the first 8 of 10 figures (its "
+               "limit); put the most important first, or choose them in brief.factsheet.figures")
     assert err.splitlines().count(warning) == 1
 
 
@@ -95,7 +97,7 @@ def test_an_uncovered_character_fails_before_anything_is_written(capsys: pytest.
 
 def test_a_brief_that_fails_in_one_document_keeps_all_six_last_good_files(
         capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from compiler.render import RenderError
+    from compiler.diagnostics import RenderError
     from compiler.writers import docx as docx_writer
 
     brief = write_yaml(tmp_path / "keep.yaml", small_brief())

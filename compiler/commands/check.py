@@ -76,8 +76,12 @@ def check_pages(brief: Brief) -> list[Problem]:
     On both papers, as `build --paper` may set either whatever the brief says; one problem per place,
     the shorter paper's (Letter), which is the tighter.
     """
+    from compiler.factsheet import may_not_fit
+
+    if not may_not_fit(brief):  # most briefs: no layout, so `check` loads no rendering engine
+        return []
+    from compiler.document import BuildOptions
     from compiler.render import check_layout
-    from compiler.writers import BuildOptions
 
     found: dict[tuple[int, int, str], Problem] = {}
     for paper in ("letter", "a4"):
