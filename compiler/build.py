@@ -547,7 +547,8 @@ class Builder:
         if plan.wrote:
             closing = f"{plan.folder}: wrote {', '.join(order_outputs(plan.wrote))}"
         elif plan.path in self.failed:
-            closing = f"{plan.folder}: wrote nothing; its files from the last good build are unchanged"
+            kept = "; its files from the last good build are unchanged" if plan.manifest.outputs else ""
+            closing = f"{plan.folder}: wrote nothing{kept}"
         elif self.request.verbose and not plan.reasons:
             closing = f"{plan.folder}: up to date"
         else:
