@@ -546,7 +546,7 @@ class Builder:
         """A brief is done: its last line says what was written, that nothing was, or (with -v) that it was up to date."""
         if plan.wrote:
             closing = f"{plan.folder}: wrote {', '.join(order_outputs(plan.wrote))}"
-        elif plan.path in self.failed:
+        elif plan.path in self.failed and plan.finished:  # its documents were made, then all held back
             kept = "; its files from the last good build are unchanged" if plan.manifest.outputs else ""
             closing = f"{plan.folder}: wrote nothing{kept}"
         elif self.request.verbose and not plan.reasons:
