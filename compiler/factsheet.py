@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -28,13 +29,17 @@ if TYPE_CHECKING:
 PX_PER_MM = 96 / 25.4
 PX_PER_PT = 96 / 72
 PAPER_NAMES = {"a4": "A4", "letter": "US Letter"}
-MEASURE_PAGES = 8  # the measuring sheet is this many pages tall, so that every candidate fits on it
+MEASURE_PAGES = 8  # the measuring sheet is at least this many pages tall, one more per CHARS_A_PAGE
+CHARS_A_PAGE = 2000  # of text measured: fewer than a page holds, so the sheet never runs onto a second
+TIMELINE_EVENT_CHARS = 400  # a longer event cannot be drawn on the timeline; the factsheet leaves it out
+FIGURE_LABEL_CHARS = 300  # a figure with a longer label is left out of the key figures (unless chosen)
 FOOT_BELOW_MM = 8.0  # room under the source line, inside the page's bottom margin
 SLACK_PX = 3.0 * PX_PER_MM  # kept free at the page's foot, against rounding between two layouts
 MAX_FIGURES = 8  # two rows of four
 FIGURE_FLOOR_PT = 11.0  # a figure value is never set smaller; below it, it wraps at its spaces
 ROOMY_FILL = 0.55  # a page this empty (or emptier) with every claim on it is set in larger type
 MIN_CLAIMS = 3  # the timeline and then figures give way before fewer claims than this are shown
+MEASURED_CHARS = 600  # of a claim's text, measured: more is never shown whole (about five lines)
 CLAUSE_END = re.compile(r"[,;:–—]\s")
 
 
@@ -101,9 +106,14 @@ def chosen_figures(view: dict[str, Any], brief: Brief) -> list[dict[str, Any]]:
     """The figures the page may show: the analyst's choice (by label), else the first eight."""
     choice = factsheet_choice(brief).get("figures")
     if choice is None:
-        return list(view["figures"][:MAX_FIGURES])
+        return [figure for figure in view["figures"] if settable(figure)][:MAX_FIGURES]
     by_label = {figure["label"]: figure for figure in view["figures"]}
     return [by_label[label] for label in choice]
+
+
+def settable(figure: dict[str, Any]) -> bool:
+    """Whether a figure can be set as a key figure: a label a grid cell can hold."""
+    return len(plain_text(figure["label"])) <= FIGURE_LABEL_CHARS
 
 
 def factsheet_choice(brief: Brief) -> dict[str, Any]:
@@ -128,15 +138,19 @@ def measure(view: dict[str, Any], brief: Brief, template: Template, sheet: Sheet
     from compiler.bounds import check_html_size
     from compiler.layout import lay_out  # loads WeasyPrint: only when a factsheet is measured
 
-    candidates = [Entry(claim, plain_text(claim["text"]), short_form=short_form(claim))
+    candidates = [Entry(claim, plain_text(claim["text"])[:MEASURED_CHARS], short_form=short_form(claim))
                   for claim in (entry.claim for entry in sheet.claims)]
     tall = replace(sheet, claims=candidates, more=99, summary=True, takeaways=bool(view["takeaways"]))
-    page = view["page"]
-    html = template.render(dict(view, sheet=tall, measuring=True,
-                                page_size=f"{page.width_mm}mm {MEASURE_PAGES * page.height_mm}mm"))
-    label = view["doctype"].name
-    check_html_size(html, label)  # the same bound as the factsheet itself, before layout
-    layout = lay_out(html, label)
+    page, label = view["page"], view["doctype"].name
+    pages = MEASURE_PAGES + measured_chars(view, tall) // CHARS_A_PAGE
+    while True:  # a sheet tall enough to hold every candidate on one page, so no box is split
+        html = template.render(dict(view, sheet=tall, measuring=True,
+                                    page_size=f"{page.width_mm}mm {pages * page.height_mm}mm"))
+        check_html_size(html, label)  # the same bound as the factsheet itself, before layout
+        layout = lay_out(html, label)
+        if len(layout.pages) == 1:
+            break
+        pages *= len(layout.pages) + 1
     marks = read_marks(layout)
     sizes = fit_figure_values(marks["figure"], marks["value"], sheet.columns)
     return Measures(
@@ -154,6 +168,14 @@ def measure(view: dict[str, Any], brief: Brief, template: Template, sheet: Sheet
         figures_change=resized_height_change(marks["figure"], marks["figure-value"], marks["value"], sizes,
                                              sheet.columns),
     )
+
+
+def measured_chars(view: dict[str, Any], sheet: Sheet) -> int:
+    """About how much text a measuring layout sets: what decides how tall its sheet must be."""
+    texts = [entry.glance for entry in sheet.claims] + [view["summary"], *view["takeaways"]]
+    texts += [f"{figure['label']} {figure['value']}" for figure in sheet.figures]
+    texts += [entry["event"] for entry in view["timeline"]] if sheet.timeline else []
+    return sum(len(str(text)) for text in texts)
 
 
 def paper_height_px(view: dict[str, Any]) -> float:
@@ -299,13 +321,19 @@ def entry_height(measures: Measures, index: int, most: int) -> float:
     return measures.claims[index] - sum(line_height for _, line_height in measures.lines[index][most:])
 
 
+def measured_whole(claim: dict[str, Any]) -> bool:
+    """Whether the measuring layout set the claim's whole text (else its last measured line is partial)."""
+    return len(plain_text(claim["text"])) <= MEASURED_CHARS
+
+
 def cut_to_fit(claims: list[dict[str, Any]], measures: Measures, space: float) -> tuple[list[int], list[float]]:
     """How many lines each entry keeps, and its height: in full if all fit, else the longest cut first.
 
     Entries lose a line at a time, the longest first (the later of two as long, as the brief puts the
     more important first), down to one line each; an analyst's `short` is never cut.
     """
-    limits = [len(lines) if not claim.get("short") else 0 for claim, lines in zip(claims, measures.lines)]
+    limits = [0 if claim.get("short") else len(lines) if measured_whole(claim) else max(len(lines) - 1, 1)
+              for claim, lines in zip(claims, measures.lines)]
     shorts = iter(measures.shorts)
     fixed = {index: next(shorts) for index, claim in enumerate(claims) if claim.get("short")}
 
@@ -355,17 +383,26 @@ def plan_factsheet(view: dict[str, Any], brief: Brief, template: Template) -> tu
     claims = chosen_claims(view, brief)
     figures = chosen_figures(view, brief)
     sheet = Sheet(claims=[Entry(claim, "") for claim in claims], figures=figures,
-                  columns=grid_columns(len(figures)), timeline=bool(view["timeline"]))
+                  columns=grid_columns(len(figures)), timeline=drawable(view["timeline"]))
     # Chosen claims must all fit; else a few at least, before the timeline and figures give way.
     wanted = len(claims) if "claims" in factsheet_choice(brief) else min(len(claims), MIN_CLAIMS)
-    while True:
-        measures = measure_sized(view, brief, template, sheet)
-        fitted = fit_claims(view, measures, sheet, claims)
-        if len(fitted.claims) >= wanted or not give_way(sheet, brief):
+    measures = measure_sized(view, brief, template, sheet)
+    fitted = fit_claims(view, measures, sheet, claims)
+    for smaller, remeasure in give_way(sheet, brief):
+        if len(fitted.claims) >= wanted:
             break
+        sheet = smaller
+        if remeasure:
+            measures = measure_sized(view, brief, template, sheet)
+        fitted = fit_claims(view, measures, sheet, claims)
     check_fits(view, brief, measures, fitted, claims)
     fitted = try_roomy(view, brief, template, fitted, measures, claims)
     return fitted, describe_left_out(view, brief, fitted, claims)
+
+
+def drawable(timeline: list[dict[str, Any]]) -> bool:
+    """Whether the timeline can be drawn: it has events, none longer than the drawing holds."""
+    return bool(timeline) and all(len(plain_text(entry["event"])) <= TIMELINE_EVENT_CHARS for entry in timeline)
 
 
 def measure_sized(view: dict[str, Any], brief: Brief, template: Template, sheet: Sheet) -> Measures:
@@ -385,16 +422,17 @@ def measure_sized(view: dict[str, Any], brief: Brief, template: Template, sheet:
     return measures
 
 
-def give_way(sheet: Sheet, brief: Brief) -> bool:
-    """Drop what makes room for claims: the timeline, then figures from the last (unless chosen)."""
+def give_way(sheet: Sheet, brief: Brief) -> Iterator[tuple[Sheet, bool]]:
+    """Smaller pages that make room for claims, and whether each needs measuring again: without the
+    timeline; then (unless chosen) with one row of figures, then none."""
     if sheet.timeline:
-        sheet.timeline = False
-        return True
+        sheet = replace(sheet, timeline=False)
+        yield sheet, False  # its height is measured: the room it leaves is known
     if sheet.figures and "figures" not in factsheet_choice(brief):
-        sheet.figures = sheet.figures[:-1]
-        sheet.columns = grid_columns(len(sheet.figures))
-        return True
-    return False
+        if len(sheet.figures) > 4:
+            sheet = replace(sheet, figures=sheet.figures[:4], columns=4)
+            yield sheet, True
+        yield replace(sheet, figures=[], columns=0), False
 
 
 def fit_claims(view: dict[str, Any], measures: Measures, sheet: Sheet,
@@ -491,13 +529,23 @@ def describe_left_out(view: dict[str, Any], brief: Brief, sheet: Sheet,
             f"{name} shows {len(sheet.claims)} of {plural(len(claims), 'claim')} (as many as fit its page; "
             f"the memo has them all); left out: {', '.join(left)}; to choose which, list their ids in "
             "brief.factsheet.claims")))
-    figures = view["figures"]
+    figures = [figure for figure in view["figures"] if settable(figure)]
+    if len(figures) < len(view["figures"]) and "figures" not in factsheet_choice(brief):
+        warnings.append(problem_at(brief, "figures", (
+            f"{name} leaves out {plural(len(view['figures']) - len(figures), 'figure')} whose label is longer "
+            f"than {FIGURE_LABEL_CHARS} characters; shorten the label to show it")))
     if "figures" not in factsheet_choice(brief) and len(sheet.figures) < len(figures):
         shown = len(sheet.figures)
         limit = "its limit" if shown == MAX_FIGURES else "as many as fit its page"
         warnings.append(problem_at(brief, "figures", (
             f"{name} shows the first {shown} of {len(figures)} figures ({limit}); put the most important "
             "first, or choose them in brief.factsheet.figures")))
+    timeline = view["timeline"]
+    if timeline and not sheet.timeline:
+        reason = ("no room for it" if drawable(timeline) else
+                  f"an event longer than {TIMELINE_EVENT_CHARS} characters cannot be drawn")
+        warnings.append(problem_at(brief, "timeline", (
+            f"{name} leaves the timeline out ({reason}); the slides show it")))
     return warnings
 
 

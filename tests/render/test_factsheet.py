@@ -246,3 +246,18 @@ def test_a_bottom_line_too_long_for_the_page_is_a_check_error_at_its_line(
     assert re.fullmatch(r"too long for the factsheet's one page: with the title, bottom line and source line it "
                         r"needs \d+ mm of the page's 279 mm \(US Letter\); cut it by about \d+ per cent",
                         message), message
+
+
+def test_a_timeline_event_too_long_to_draw_and_a_figure_label_too_long_for_its_cell_are_left_out(
+        tmp_path: Path) -> None:
+    data = small_brief(timeline=[{"date": "2001", "event": "Founded."}, {"date": "2002", "event": SENTENCE * 7}],
+                       figures=[{"label": SENTENCE * 5, "value": "1"}, {"label": "Members", "value": "6"}])
+    brief = write_brief(tmp_path, data)
+    built = write_pdf(render_html(brief, document_type("factsheet"), BuildOptions()), tmp_path / "f.pdf")
+    assert len(page_sizes_mm(built.path)) == 1
+    assert "Founded." not in built.text and "Members" in built.text
+    assert [(warning.path, warning.message) for warning in built.document.warnings] == [
+        ("figures", "factsheet leaves out 1 figure whose label is longer than 300 characters; shorten the "
+                    "label to show it"),
+        ("timeline", "factsheet leaves the timeline out (an event longer than 400 characters cannot be drawn); "
+                     "the slides show it")]
