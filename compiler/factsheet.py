@@ -550,10 +550,11 @@ def describe_left_out(view: dict[str, Any], brief: Brief, sheet: Sheet,
 
 
 # Widths (in characters, wide ones counting two) under which the title band, bottom line and source
-# line are sure to fit the page with room to spare (they take well under half of it at these lengths):
+# line are sure to fit the page with room to spare, even set all in capital Ws (a third of a Letter page
+# is left; tests/render/test_factsheet.py holds that):
 # `check` lays a brief's factsheet out only when it goes past one of them, or chooses what it shows.
-SURE_TO_FIT = {"brief.title": 200, "brief.bottom_line": 1000, "brief.author": 150, "source.publisher": 150,
-               "source.title": 300, "source.author": 150, "source.url": 200}
+SURE_TO_FIT = {"brief.title": 120, "brief.bottom_line": 600, "brief.author": 80, "brief.classification": 40,
+               "source.publisher": 80, "source.title": 160, "source.author": 80, "source.url": 120}
 
 
 def may_not_fit(brief: Brief) -> bool:

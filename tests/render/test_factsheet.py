@@ -261,3 +261,19 @@ def test_a_timeline_event_too_long_to_draw_and_a_figure_label_too_long_for_its_c
                     "label to show it"),
         ("timeline", "factsheet leaves the timeline out (an event longer than 400 characters cannot be drawn); "
                      "the slides show it")]
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_what_check_skips_laying_out_fits_even_in_capital_ws(tmp_path: Path, paper: str) -> None:
+    from compiler.factsheet import SURE_TO_FIT, may_not_fit
+
+    data = small_brief()
+    for key, width in SURE_TO_FIT.items():
+        section, name = key.split(".")
+        text = ("https://" + "W" * (width - 8)) if name == "url" else ("WWWWWWW " * width)[:width].strip()
+        data[section] = dict(data[section], **{name: text})
+    brief = write_brief(tmp_path, data)
+    assert not may_not_fit(brief)  # `check` trusts these widths without a layout
+    built = write_pdf(render_html(brief, document_type("factsheet"), BuildOptions(paper=paper)),
+                      tmp_path / "f.pdf", BuildOptions(paper=paper))
+    assert len(page_sizes_mm(built.path)) == 1 and "One claim." in built.text
