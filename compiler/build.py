@@ -68,6 +68,7 @@ class Plan:
     edited: set[str] = field(default_factory=set)                # output names changed on disk
     wrote: list[str] = field(default_factory=list)
     outputs_left: int = 0
+    finished: list[TaskResult] = field(default_factory=list)  # held until the brief's last task is done
 
     @property
     def stale(self) -> list[Output]:
@@ -121,7 +122,7 @@ class TaskResult:
     """What a task wrote, the warnings its writer gave, or the problems that stopped it."""
 
     written: Written | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str | Problem] = field(default_factory=list)  # a Problem: a warning with its place
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -422,11 +423,13 @@ class Builder:
             nonlocal committed
             plan = by_path[task.brief.path]
             for output, result in done.results.items():
-                self.commit(plan, output, result)
+                self.report_result(plan, output, result)
+                plan.finished.append(result)
                 committed += 1
                 plan.outputs_left -= 1
                 self.console.progress(committed, total, f"{plan.path.stem}/{output.name}")
             if not plan.outputs_left:
+                self.commit_all(plan)
                 self.finish(plan)
 
         if total:
@@ -480,25 +483,43 @@ class Builder:
         for problem in problems:
             self.report.problem(plan.path, problem, rank=rank)
 
-    def commit(self, plan: Plan, output: Output, result: TaskResult) -> None:
-        """Move a written file into place (or beside the output, if the user edited that one)."""
-        rank = plan.outputs.index(output)  # report in document order, whatever finished first
+    def report_result(self, plan: Plan, output: Output, result: TaskResult) -> None:
+        """Report a finished output's warnings and problems, in document order whatever finished first."""
+        rank = plan.outputs.index(output)
         for warning in result.warnings:
-            self.report.problem(plan.path, file_problem(plan.path, warning), "warning", rank)
+            located = warning if isinstance(warning, Problem) else file_problem(plan.path, warning)
+            self.report.problem(plan.path, located, "warning", rank)
         if result.problems:
             self.fail(plan, result.problems, rank)
-        if result.written is None:
+
+    def commit_all(self, plan: Plan) -> None:
+        """A brief's files change together: all of them once every task succeeded, else none.
+
+        A brief that failed anywhere (one document that would not lay out, one writer that broke)
+        keeps its last good set as it was, so its folder never mixes old and new documents.
+        """
+        written = sorted((result.written for result in plan.finished if result.written is not None),
+                         key=lambda file: plan.outputs.index(file.output))
+        if plan.path in self.failed:
+            for file in written:
+                file.temporary.unlink(missing_ok=True)
             return
-        output = result.written.output
+        for file in written:
+            self.commit(plan, file)
+
+    def commit(self, plan: Plan, written: Written) -> None:
+        """Move a written file into place (or beside the output, if the user edited that one)."""
+        output = written.output
+        rank = plan.outputs.index(output)
         if output.name in plan.edited and not self.request.overwrite_edited:
             target = edited_copy_path(output.target)
             self.report.problem(plan.path, self.conflict(output), rank=rank)
         else:
             target = output.target
-            self.record(plan, result.written)
+            self.record(plan, written)
             # A copy offered beside an edited file is out of date once the output itself is replaced.
             edited_copy_path(target).unlink(missing_ok=True)
-        move_into_place(result.written.temporary, target)
+        move_into_place(written.temporary, target)
         plan.wrote.append(target.name)
 
     def record(self, plan: Plan, written: Written) -> None:
@@ -522,9 +543,12 @@ class Builder:
                             f"{copy.name} beside it; {fix}")
 
     def finish(self, plan: Plan) -> None:
-        """A brief is done: its last line says what was written (or, with -v, that it was up to date)."""
+        """A brief is done: its last line says what was written, that nothing was, or (with -v) that it was up to date."""
         if plan.wrote:
             closing = f"{plan.folder}: wrote {', '.join(order_outputs(plan.wrote))}"
+        elif plan.path in self.failed and plan.finished:  # its documents were made, then all held back
+            kept = "; its files from the last good build are unchanged" if plan.manifest.outputs else ""
+            closing = f"{plan.folder}: wrote nothing{kept}"
         elif self.request.verbose and not plan.reasons:
             closing = f"{plan.folder}: up to date"
         else:

@@ -19,7 +19,7 @@ class DocumentType:
     max_pages: int | None  # None: no upper bound
     over_budget_fails: bool = False  # True: more pages than max_pages is an error; False: a warning
     overflow_hint: str = "shorten the brief's text"  # what to do when the document runs long
-    max_figures: int | None = None  # figures shown (the first N, with a build warning); None: all
+    chooses_content: bool = False  # True: what the page shows is chosen to fit it (compiler/factsheet.py)
     slide_deck: bool = False  # True: the content is planned into slides (compiler/slides.py) first
     formats: tuple[str, ...] = ()  # formats written for this type only (declared `general=False`)
 
@@ -37,8 +37,9 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
                  overflow_hint="shorten the text on that slide (long groups of claims, figures and "
                  "takeaways are split over slides, but each single item must fit one slide)"),
     DocumentType("factsheet", "factsheet", "factsheet.html.j2", "factsheet.css", "{paper} portrait",
-                 1, 1, over_budget_fails=True, max_figures=8,
-                 overflow_hint="shorten the bottom line or claims, or remove figures/timeline entries"),
+                 1, 1, over_budget_fails=True, chooses_content=True,
+                 overflow_hint="please report it: the factsheet chooses what fits its page, so this "
+                 "is a bug"),
 )
 
 

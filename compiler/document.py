@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from compiler.content.model import Brief
+    from compiler.diagnostics import Problem
     from compiler.doctypes import DocumentType
 
 
@@ -49,4 +50,4 @@ class RenderedDocument:
     html: str
     page: Page
     slides: tuple[Any, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str | Problem, ...] = ()  # a Problem: a warning located at its key in the brief

@@ -11,15 +11,17 @@ from markupsafe import Markup
 
 from compiler.content.coverage import measure_coverage
 from compiler.content.model import Brief
-from compiler.doctypes import DocumentType
+from compiler.diagnostics import BriefError, Problem
+from compiler.doctypes import DOCUMENT_TYPES, DocumentType
 from compiler.document import PAPERS, BuildOptions, Page, RenderedDocument
+from compiler.factsheet import plan_factsheet
 from compiler.fonts import font_face_css, require_glyphs
 from compiler.locations import TEMPLATES_DIR
 from compiler.markers import keyed
 from compiler.markup import plain_text, render_inline, render_paragraphs
 from compiler.reproducible import document_date
 from compiler.slides import plan_slides
-from compiler.text import balance, estimate_lines, format_date, split_columns
+from compiler.text import balance, format_date
 
 DEFAULT_PAPER = "a4"
 DEFAULT_LANGUAGE = "en"
@@ -140,9 +142,7 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
         "claim_groups": group_claims(claims),
         "goals": link_goals(data.get("goals", []), claims),
         "figures": figures,
-        "figures_shown": figures[:doctype.max_figures],
         "long_value": LONG_FIGURE_VALUE,
-        "glance_columns": split_columns(claims, lambda claim: estimate_lines(claim["text"], 60) + 0.4),
         "timeline": data.get("timeline", []),
         "timeline_rows": balance(data.get("timeline", []), TIMELINE_ROW) if data.get("timeline") else [],
         "takeaways": data.get("takeaways", []),
@@ -154,20 +154,17 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
         "document_date": document_date(data["brief"]["date"], options.source_date_epoch),
     }
     view["measuring"] = False
-    # Only the deck shows slides, and planning them lays the deck out once more.
+    view["warnings"] = []
+    # Only the deck shows slides, and planning them lays the deck out once more; the factsheet's
+    # page is chosen from a layout of its own the same way.
     view["slides"] = []
+    view["sheet"] = None
+    template = create_environment().get_template(doctype.template)
     if doctype.slide_deck:
-        view["slides"] = plan_slides(view, brief, create_environment().get_template(doctype.template))
+        view["slides"] = plan_slides(view, brief, template)
+    if doctype.chooses_content:
+        view["sheet"], view["warnings"] = plan_factsheet(view, brief, template)
     return view
-
-
-def describe_dropped(view: dict[str, Any]) -> tuple[str, ...]:
-    """Warnings for content a document type leaves out by its declaration (e.g. figures beyond eight)."""
-    shown, total = len(view["figures_shown"]), len(view["figures"])
-    if shown == total:
-        return ()
-    return (f"{view['doctype'].name} shows the first {shown} of {total} figures (its limit); put the most "
-            "important first, or remove some",)
 
 
 def describe_keywords(data: dict[str, Any], claims: list[dict[str, Any]]) -> str:
@@ -179,10 +176,23 @@ def describe_keywords(data: dict[str, Any], claims: list[dict[str, Any]]) -> str
     return ", ".join(plain_text(word) for word in words if word)
 
 
+def check_layout(brief: Brief, options: BuildOptions) -> list[Problem]:
+    """The problems a document that chooses what its page shows would stop the build with (for `check`)."""
+    problems: list[Problem] = []
+    for doctype in DOCUMENT_TYPES:
+        if doctype.chooses_content:
+            try:
+                build_view(brief, doctype, options)
+            except BriefError as error:
+                problems.extend(error.problems)
+    return problems
+
+
 def render_html(brief: Brief, doctype: DocumentType, options: BuildOptions) -> RenderedDocument:
     """One document type for one brief; BriefError if a character has no glyph in our fonts."""
     require_glyphs(brief)
     template = create_environment().get_template(doctype.template)
     view = build_view(brief, doctype, options)
     return RenderedDocument(doctype=doctype, brief=brief, html=template.render(view), page=view["page"],
-                            slides=tuple(view["slides"]), warnings=describe_dropped(view))
+                            slides=tuple(view["slides"]),
+                            warnings=tuple(view["warnings"]))

@@ -1,14 +1,10 @@
-"""Text helpers shared by the document view and the slide planner: dates, line estimates, even runs."""
+"""Text helpers shared by the document view and the slide planner: dates and even runs."""
 
 from __future__ import annotations
 
 import math
-import unicodedata
-from collections.abc import Callable
 from datetime import date
 from typing import Any
-
-from compiler.markup import plain_text
 
 
 def format_date(value: str) -> str:
@@ -20,24 +16,6 @@ def format_date(value: str) -> str:
     if len(parts) == 2:
         return f"{date(parts[0], parts[1], 1):%B %Y}"
     return str(parts[0])
-
-
-def estimate_lines(text: str, line_chars: float) -> int:
-    """Lines a text takes at `line_chars` characters a line; wide (CJK) characters count double."""
-    width = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in plain_text(text))
-    return max(1, math.ceil(width / line_chars))
-
-
-def split_columns(items: list[Any], cost: Callable[[Any], float]) -> list[list[Any]]:
-    """Items in reading order as two columns of about equal height, the first never the shorter."""
-    total = sum(map(cost, items))
-    used, split = 0.0, len(items)
-    for index, item in enumerate(items):
-        if used >= total / 2:
-            split = index
-            break
-        used += cost(item)
-    return [items[:split], items[split:]]
 
 
 def balance(items: list[Any], most: int) -> list[list[Any]]:

@@ -12,6 +12,7 @@ import yaml
 from pypdf import PdfReader
 
 from compiler.cli import main
+from compiler.content import load_brief
 from tests.render.reading import CASES, SCO_BRIEF, page_sizes_mm, pdf_text, small_brief
 
 DOCUMENTS = ("memo", "slides", "factsheet")
@@ -71,8 +72,9 @@ def test_what_a_document_leaves_out_is_said_once_whichever_formats_are_built(
     status, _, err = build(capsys, str(brief), "--out", str(tmp_path), "--format", formats)
 
     assert status == 0
-    warning = (f"{brief}:1:1: warning: factsheet shows the first 8 of 10 figures (its limit); put the most "
-               "important first, or remove some")
+    line, column = load_brief(brief).location("figures")
+    warning = (f"{brief}:{line}:{column}: warning: figures: factsheet shows the first 8 of 10 figures (its "
+               "limit); put the most important first, or choose them in brief.factsheet.figures")
     assert err.splitlines().count(warning) == 1
 
 
@@ -93,18 +95,35 @@ def test_an_uncovered_character_fails_before_anything_is_written(capsys: pytest.
     assert not list((tmp_path / "out").rglob("*.pdf"))
 
 
-def test_a_failed_output_keeps_the_last_good_one(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_brief_that_fails_in_one_document_keeps_all_six_last_good_files(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from compiler.diagnostics import RenderError
+    from compiler.writers import docx as docx_writer
+
     brief = write_yaml(tmp_path / "keep.yaml", small_brief())
     out = tmp_path / "out"
     assert build(capsys, str(brief), "--out", str(out))[0] == 0
-    good = (out / "keep" / "factsheet.pdf").read_bytes()
-    sentence = "The article makes a long and winding claim that goes on for a good while. "
-    write_yaml(brief, small_brief(claims=[{"id": f"c{n}", "kind": "fact", "text": sentence * 3}
-                                          for n in range(40)]))
-    status, _, err = build(capsys, str(brief), "--out", str(out))
+    names = sorted(f"{doc}.{suffix}" for doc in DOCUMENTS for suffix in ("pdf", "docx"))
+    good = {name: (out / "keep" / name).read_bytes() for name in names}
+    write_yaml(brief, small_brief(claims=[{"id": "changed", "kind": "fact", "text": "A changed claim."}]))
+    real_write = docx_writer.write
+
+    def break_the_slides(document, target, options):  # the one document whose Word file cannot be made
+        if document.doctype.name == "slides":
+            raise RenderError("slides: the Word outline could not be written")
+        return real_write(document, target, options)
+
+    monkeypatch.setattr(docx_writer, "write", break_the_slides)
+    status, out_text, err = build(capsys, str(brief), "--out", str(out))
+
     assert status == 1
-    assert re.search(r"factsheet runs to \d+ pages \(budget 1 page\): about \d+ lines too long; shorten the "
-                     r"bottom line or claims, or remove figures/timeline entries", err)
-    assert (out / "keep" / "factsheet.pdf").read_bytes() == good
-    assert "long and winding claim" in pdf_text(out / "keep" / "memo.pdf")  # the other documents built
+    assert f"{brief}:1:1: slides: the Word outline could not be written" in err.splitlines()
+    assert {name: (out / "keep" / name).read_bytes() for name in names} == good
+    assert "A changed claim" not in pdf_text(out / "keep" / "memo.pdf")
+    assert f"{out / 'keep'}: wrote nothing; its files from the last good build are unchanged" in out_text
     assert not [p for p in (out / "keep").iterdir() if p.name.endswith(".tmp")]
+
+    monkeypatch.setattr(docx_writer, "write", real_write)
+    assert build(capsys, str(brief), "--out", str(out))[0] == 0
+    assert all((out / "keep" / name).read_bytes() != good[name] for name in names)
+    assert "A changed claim" in pdf_text(out / "keep" / "memo.pdf")

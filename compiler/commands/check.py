@@ -46,7 +46,7 @@ def check_one(path: Path) -> tuple[Brief | None, list[Problem]]:
         brief, problems = check_brief(path)
         if brief is None:
             return brief, problems
-        uncovered = check_glyphs(brief)
+        uncovered = check_glyphs(brief) or check_pages(brief)
         return (None, uncovered) if uncovered else (brief, problems)
     except Exception as error:  # noqa: BLE001 - one brief must never stop the others
         return None, [Problem(str(path), 1, 1, "", f"internal error while checking "
@@ -68,6 +68,26 @@ def check_glyphs(brief: Brief) -> list[Problem]:
         print(f"{brief.path}: warning: characters not checked against the document fonts: {error}",
               file=sys.stderr)
     return []
+
+
+def check_pages(brief: Brief) -> list[Problem]:
+    """What a document's page cannot hold, so `check` refuses what `build` would.
+
+    On both papers, as `build --paper` may set either whatever the brief says; one problem per place,
+    the shorter paper's (Letter), which is the tighter.
+    """
+    from compiler.factsheet import may_not_fit
+
+    if not may_not_fit(brief):  # most briefs: no layout, so `check` loads no rendering engine
+        return []
+    from compiler.document import BuildOptions
+    from compiler.render import check_layout
+
+    found: dict[tuple[int, int, str], Problem] = {}
+    for paper in ("letter", "a4"):
+        for problem in check_layout(brief, BuildOptions(paper=paper)):
+            found.setdefault((problem.line, problem.column, problem.path), problem)
+    return sorted(found.values())
 
 
 def print_problems(problems: list[Problem]) -> None:

@@ -1,4 +1,4 @@
-"""Checks the schema cannot express: real dates, unique ids, references to claims, what appendices need."""
+"""Checks the schema cannot express: real dates, unique ids, references to claims and figures, appendices."""
 
 from __future__ import annotations
 
@@ -29,6 +29,40 @@ def check_rules(doc: Document, report: Reporter) -> None:
             hint = suggest(value, claim_ids) or "; use the id of one of the claims"
             report.add(doc.locate(path), path, f"no claim has the id '{shorten(value)}'{hint}")
     check_appendices(doc, report, data)
+    check_figure_choice(doc, report, data)
+
+
+def check_figure_choice(doc: Document, report: Reporter, data: dict[str, Any]) -> None:
+    """Each label in `brief.factsheet.figures` names exactly one figure."""
+    labels = [figure.get("label") for _, figure in items(data, "figures")]
+    for path, value in figure_choices(data):
+        count = labels.count(value)
+        if count == 1:
+            continue
+        if count:
+            problem = (f"{count} figures have the label '{shorten(value)}'; give them labels of their own "
+                       "to choose one")
+        else:
+            known = [label for label in labels if isinstance(label, str)]
+            problem = (f"no figure has the label '{shorten(value)}'"
+                       f"{suggest(value, known) or '; use the label of one of the figures, exactly as written'}")
+        report.add(doc.locate(path), path, problem)
+
+
+def figure_choices(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(path, label) for each figure the analyst chose for the factsheet."""
+    for path, value in factsheet_choice(data, "figures"):
+        if isinstance(value, str):
+            yield path, value
+
+
+def factsheet_choice(data: dict[str, Any], key: str) -> Iterator[tuple[str, Any]]:
+    """(path, entry) for each entry of `brief.factsheet.<key>`, skipping what the schema rejects."""
+    brief = data.get("brief")
+    choice = brief.get("factsheet") if isinstance(brief, dict) else None
+    named = choice.get(key) if isinstance(choice, dict) else None
+    for i, value in enumerate(named if isinstance(named, list) else []):
+        yield f"brief.factsheet.{key}[{i}]", value
 
 
 def items(data: dict[str, Any], key: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -84,7 +118,7 @@ def check_ids(doc: Document, report: Reporter, data: dict[str, Any], key: str, n
 
 
 def references(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """(path, id) for each claim id named by a goal or a figure, if it is a well-formed id."""
+    """(path, id) for each claim id named by a goal, a figure or the factsheet, if it is a well-formed id."""
     for path, goal in items(data, "goals"):
         named = goal.get("claims")
         for i, value in enumerate(named if isinstance(named, list) else []):
@@ -94,6 +128,9 @@ def references(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
         value = figure.get("claim")
         if isinstance(value, str) and ID.match(value):
             yield f"{path}.claim", value
+    for path, value in factsheet_choice(data, "claims"):
+        if isinstance(value, str) and ID.match(value):
+            yield path, value
 
 
 def check_appendices(doc: Document, report: Reporter, data: dict[str, Any]) -> None:

@@ -74,6 +74,36 @@ def body_line_height(layout: Document) -> float:
     return 16 * LINE_HEIGHT_EM
 
 
+LONG_PARTS = 2  # parts named when a document runs long
+
+
+def measure_parts(layout: Document) -> list[tuple[str, float]]:
+    """(heading, pages) of each top-level section of the body that has a heading, the longest first."""
+    heights: dict[int, list] = {}
+    for page in layout.pages:
+        page_box = page._page_box
+        body = next((box for box in page_box.descendants() if box.element_tag == "body"), None)
+        for box in getattr(body, "children", ()):
+            key = id(box.element)
+            if key not in heights:  # a part's later fragments, on the pages it runs on to, have no heading
+                heading = section_heading(box)
+                if not heading:
+                    continue
+                heights[key] = [heading, 0.0]
+            heights[key][1] += box.margin_height() / page_box.height
+    return sorted(((name, pages) for name, pages in heights.values()), key=lambda part: -part[1])
+
+
+def section_heading(box: object) -> str:
+    """The text of a section box's first heading (h2), or "" for anything else."""
+    if getattr(box, "element_tag", "") != "section":
+        return ""
+    heading = next((child for child in box.descendants() if child.element_tag == "h2"), None)
+    if heading is None:
+        return ""
+    return " ".join("".join(text.text for text in heading.descendants() if hasattr(text, "text")).split())
+
+
 def check_page_budget(document: RenderedDocument, layout: Document) -> tuple[str, ...]:
     """Fail (or warn, as the document type declares) when the document runs over its pages."""
     doctype = document.doctype
@@ -82,8 +112,10 @@ def check_page_budget(document: RenderedDocument, layout: Document) -> tuple[str
         return ()
     lines = max(1, round(measure_overflow(layout, doctype.max_pages) / body_line_height(layout)))
     limit = "page" if doctype.max_pages == 1 else "pages"
+    parts = ", ".join(f"“{name}” {pages:.1f} pages" for name, pages in measure_parts(layout)[:LONG_PARTS])
     message = (f"{doctype.name} runs to {count} pages (budget {doctype.max_pages} {limit}): about "
-               f"{lines} {'line' if lines == 1 else 'lines'} too long; {doctype.overflow_hint}")
+               f"{lines} {'line' if lines == 1 else 'lines'} too long"
+               f"{f'; the longest parts: {parts}' if parts else ''}; {doctype.overflow_hint}")
     if doctype.over_budget_fails:
         raise RenderError(message)
     return (message,)

@@ -59,6 +59,7 @@ class Engine:
 
     written: list[str] = field(default_factory=list)  # "brief/output" for every file a writer wrote
     fail_on: tuple[str, ...] = ()  # output names whose writer breaks after writing half a file
+    fail_render: tuple[str, ...] = ()  # document names whose rendering fails (as a layout might)
     lock: threading.Lock = field(default_factory=threading.Lock)
     delay: float = 0.0
 

@@ -10,6 +10,7 @@ import pytest
 
 from buildkit import Engine, fake_load_brief, make_writer
 from compiler.content.model import Brief
+from compiler.diagnostics import RenderError
 from compiler.document import Page, RenderedDocument
 from compiler.writers import FORMATS
 
@@ -26,6 +27,8 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> Engine:
 
     def render_html(brief: Brief, doctype: object, options: object) -> RenderedDocument:
         time.sleep(state.delay)
+        if doctype.name in state.fail_render:
+            raise RenderError(f"{doctype.name}: cannot be laid out")
         return RenderedDocument(doctype, brief, f"{doctype.name}: {brief.data['claims'][0]['text']}",
                                 Page("A4", 210, 297))
 

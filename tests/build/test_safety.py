@@ -12,12 +12,19 @@ from compiler.doctypes import document_type
 from compiler.manifest import read_manifest
 
 
-def test_failure_mid_write_keeps_previous_outputs_and_leaves_no_temporary_files(
+def outputs_of(out: Path) -> dict[str, bytes]:
+    """The content of every output file under `out` (the manifest and lock left out)."""
+    return {name: data for name, (_, _, data) in snapshot(out).items()
+            if not name.endswith((".manifest.json", ".lock"))}
+
+
+def test_failure_mid_write_keeps_all_six_previous_outputs_and_leaves_no_temporary_files(
         tmp_path: Path, engine: Engine) -> None:
     brief = write_brief(tmp_path, "alpha")
     out = tmp_path / "build"
     run_build([brief], out)
-    before = {name: data for name, (_, _, data) in snapshot(out).items() if not name.endswith(".manifest.json")}
+    before = outputs_of(out)
+    assert sorted(before) == [f"alpha/{name}" for name in OUTPUTS]
 
     write_brief(tmp_path, "alpha", claim="A changed claim.")
     engine.fail_on = ("slides.pdf",)
@@ -25,15 +32,43 @@ def test_failure_mid_write_keeps_previous_outputs_and_leaves_no_temporary_files(
 
     assert run.status == 1
     assert f"{brief}:1:1: slides.pdf: RuntimeError: disk on fire" in run.err.splitlines()
-    after = snapshot(out)
-    assert after["alpha/slides.pdf"][2] == before["alpha/slides.pdf"]
-    assert not [name for name in after if name.endswith(".tmp")]
-    # The documents that did build are new; the failed one stays out of date for the next build.
-    assert b"A changed claim." in after["alpha/memo.pdf"][2]
+    # The five documents that did build are not written either: the folder keeps its last good set.
+    assert outputs_of(out) == before
+    assert not [name for name in snapshot(out) if name.endswith(".tmp")]
+    assert "wrote 0 files; 1 brief failed" in run.out
+    # Nothing was committed, so the whole set is still out of date, and the next build replaces it all.
     engine.fail_on = ()
     engine.written.clear()
-    run_build([brief], out)
-    assert engine.written == ["alpha/slides.pdf"]
+    run = run_build([brief], out)
+    assert run.status == 0
+    assert sorted(engine.written) == [f"alpha/{name}" for name in OUTPUTS]
+    assert all(data != before[name] for name, data in outputs_of(out).items())
+
+
+def test_a_document_that_fails_to_render_leaves_the_last_good_set_as_it_was(
+        tmp_path: Path, engine: Engine) -> None:
+    briefs = [write_brief(tmp_path, "alpha"), write_brief(tmp_path, "beta")]
+    out = tmp_path / "build"
+    run_build(briefs, out)
+    before = outputs_of(out)
+
+    for brief in briefs:
+        write_brief(tmp_path, brief.stem, claim="A changed claim.")
+    engine.fail_render = ("factsheet",)
+    engine.written.clear()
+    run = run_build(briefs[:1], out)
+    written = sorted(engine.written)
+    engine.fail_render = ()
+    other = run_build(briefs[1:], out)
+
+    assert run.status == 1
+    assert run.err.splitlines() == [f"{briefs[0]}:1:1: factsheet: cannot be laid out"]
+    assert written == [f"alpha/{name}" for name in OUTPUTS if not name.startswith("factsheet")]
+    after = outputs_of(out)
+    assert {name: data for name, data in after.items() if name.startswith("alpha/")} == {
+        name: data for name, data in before.items() if name.startswith("alpha/")}
+    assert other.status == 0
+    assert all(data != before[name] for name, data in after.items() if name.startswith("beta/"))
 
 
 def test_an_edited_handout_survives_a_rebuild(tmp_path: Path, engine: Engine) -> None:

@@ -119,7 +119,7 @@ def test_unknown_keys_with_and_without_suggestion() -> None:
     assert lines("check-unknown-key") == [
         "tests/cases/check-unknown-key/brief.yaml:10:3: brief.colour: unknown key 'colour'; keys allowed "
         "here: title, subtitle, date, author, audience, classification, bottom_line, paper, language, "
-        "keywords, appendices",
+        "keywords, appendices, factsheet",
         "tests/cases/check-unknown-key/brief.yaml:16:5: claims[0].qoutes: unknown key 'qoutes'; did you "
         "mean 'quotes'?",
     ]

@@ -37,7 +37,8 @@ def test_schema_is_valid_draft_2020_12() -> None:
 def test_schema_has_the_contract_keys_and_only_the_documented_extras() -> None:
     for name, keys in CONTRACT_KEYS.items():
         properties = set(section(name)["properties"])
-        extras = {"paper", "language", "keywords", "appendices"} if name == "brief" else set()
+        extras = {"brief": {"paper", "language", "keywords", "appendices", "factsheet"},
+                  "claim": {"short"}}.get(name, set())
         assert properties == keys | extras, name
         assert section(name)["additionalProperties"] is False
 

@@ -59,8 +59,8 @@ def test_a_brief_that_multiplies_is_stopped_before_layout(tmp_path: Path) -> Non
     assert [line.split(": would be ")[0] for line in refused] == [f"{brief}:1:1: slides"]
     assert refused[0].endswith(f"MiB of HTML, more than the 0.1 MiB limit ({HTML_VARIABLE}; a real brief "
                                "makes about 50 KB); shorten the brief, for instance goals citing fewer claims")
-    assert not (tmp_path / "out" / "amplified" / "slides.pdf").exists()
-    assert (tmp_path / "out" / "amplified" / "memo.pdf").exists()
+    # A brief's files change together: the memo, made within the bound, is held back with the deck.
+    assert not [path.name for path in (tmp_path / "out" / "amplified").iterdir() if not path.name.startswith(".")]
 
 
 def test_html_size_bound_names_the_document() -> None:

@@ -71,7 +71,8 @@ def test_libreoffice_lays_out_every_document_with_its_words(tmp_path, name):
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 @pytest.mark.parametrize("brief", [SCO_BRIEF, CASES / "elsewhere-large" / "brief.yaml",
-                                   CASES / "multilingual" / "brief.yaml"], ids=lambda path: path.parent.name)
+                                   CASES / "multilingual" / "brief.yaml", CASES / "dense-35" / "brief.yaml",
+                                   CASES / "factsheet-overflow" / "brief.yaml"], ids=lambda path: path.parent.name)
 def test_factsheet_fits_one_page_in_libreoffice(tmp_path, brief, paper):
     # Letter is 17.6 mm shorter than A4: seven figures four to a row must still leave room for the source.
     pdf = convert_to_pdf(write_docx(tmp_path, "factsheet", brief, paper=paper))

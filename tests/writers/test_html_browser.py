@@ -95,7 +95,11 @@ def test_the_page_shows_the_bottom_line_and_every_claim(pages: Path, browser, na
 
     assert squeeze(plain_text(data["brief"]["title"])) in text
     assert squeeze(plain_text(data["brief"]["bottom_line"])) in text
-    assert [claim["id"] for claim in data["claims"] if squeeze(plain_text(claim["text"])) not in text] == []
+    # The factsheet may cut a claim at a word to fit its page (tests/render/test_factsheet.py): its opening.
+    shown = [squeeze(plain_text(claim["text"])) for claim in data["claims"]]
+    if name == "factsheet":
+        shown = [" ".join(claim.split()[:8]) for claim in shown]
+    assert [claim["id"] for claim, words in zip(data["claims"], shown) if words not in text] == []
 
 
 def tokens(text: str) -> set[str]:
