@@ -33,7 +33,7 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
                  overflow_hint="shorten the summary, claims or notes"),
     # 16:9; each slide must fit its page (checked after layout), so the deck has no page budget.
     DocumentType("slides", "slide deck", "slides.html.j2", "slides.css", "320mm 180mm", 1, None,
-                 slide_deck=True,
+                 slide_deck=True, formats=("pptx",),
                  overflow_hint="shorten the text on that slide (long groups of claims, figures and "
                  "takeaways are split over slides, but each single item must fit one slide)"),
     DocumentType("factsheet", "factsheet", "factsheet.html.j2", "factsheet.css", "{paper} portrait",

@@ -33,6 +33,7 @@ class BuildOptions:
     paper: str | None = None           # "a4" | "letter"; None: the brief's setting, else A4
     pdf_variant: str | None = None     # e.g. "pdf/a-3b"; None: tagged PDF
     reference_docx: Path | None = None  # None: templates/reference.docx
+    reference_pptx: Path | None = None  # None: templates/reference.pptx
     source_date_epoch: int | None = None
 
 

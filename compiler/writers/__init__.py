@@ -74,6 +74,19 @@ def parse_reference_docx(text: str) -> Path:
     return path
 
 
+def parse_reference_pptx(text: str) -> Path:
+    """An argparse type: an existing PowerPoint deck (a zip holding ppt/presentation.xml)."""
+    path = Path(text)
+    try:
+        with zipfile.ZipFile(path) as package:
+            package.getinfo("ppt/presentation.xml")
+    except (OSError, zipfile.BadZipFile, KeyError):
+        raise argparse.ArgumentTypeError(
+            f"{text}: not a PowerPoint deck; save one from PowerPoint or Impress as .pptx, or copy "
+            "templates/reference.pptx and restyle it") from None
+    return path
+
+
 FORMATS: dict[str, Format] = {}
 
 
@@ -96,6 +109,13 @@ register(Format(
     arguments=(Argument("--reference-docx", "reference_docx", metavar="FILE", type=parse_reference_docx,
                         help="a Word file whose styles (fonts, colours, spacing, margins) every .docx "
                         "takes, like pandoc's --reference-doc (default: templates/reference.docx)"),)))
+register(Format(
+    "pptx", ".pptx", "compiler.writers.pptx", options=("reference_pptx",), files=("reference_pptx",),
+    normalise=normalise_package, general=False,
+    arguments=(Argument("--reference-pptx", "reference_pptx", metavar="FILE", type=parse_reference_pptx,
+                        help="a PowerPoint deck or template whose layouts (by name: Title Slide, Title and "
+                        "Content), theme and placeholders the slide deck's .pptx takes (default: "
+                        "templates/reference.pptx)"),)))
 # A preview for the screen (and what the live preview serves), so only on request: the handouts are PDF+Word.
 register(Format("html", ".html", "compiler.writers.html", default=False))
 

@@ -23,7 +23,7 @@ from compiler.document import RenderedDocument
 from compiler.writers import WriteResult
 
 # Every output of a brief, sorted by name.
-OUTPUTS = ["factsheet.docx", "factsheet.pdf", "memo.docx", "memo.pdf", "slides.docx", "slides.pdf"]
+OUTPUTS = ["factsheet.docx", "factsheet.pdf", "memo.docx", "memo.pdf", "slides.docx", "slides.pdf", "slides.pptx"]
 
 BRIEF = """\
 format: 1
@@ -82,7 +82,7 @@ def make_writer(engine: Engine, suffix: str) -> types.ModuleType:
         if name in engine.fail_on:
             target.write_bytes(b"half a fi")
             raise RuntimeError("disk on fire")
-        if suffix == "docx":
+        if suffix in ("docx", "pptx"):
             write_tiny_docx(target, document.html)
         else:
             target.write_text(f"{suffix}\n{document.html}\n{options.source_date_epoch}\n")

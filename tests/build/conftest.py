@@ -38,7 +38,7 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> Engine:
     monkeypatch.setattr(compiler.content, "load_brief", fake_load_brief, raising=False)
     # The compiler's own sources are being edited while tests run; pin their hash for this test.
     monkeypatch.setattr(compiler.manifest, "hash_compiler", lambda: "this compiler")
-    for suffix in ("pdf", "docx"):
+    for suffix in ("pdf", "docx", "pptx"):
         module = make_writer(state, suffix)
         monkeypatch.setitem(sys.modules, module.__name__, module)
         monkeypatch.setitem(FORMATS, suffix, dataclasses.replace(FORMATS[suffix], module=module.__name__))

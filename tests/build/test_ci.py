@@ -23,9 +23,9 @@ def test_check_passes_when_up_to_date_and_lists_stale_outputs_without_writing(
     assert (current.status, current.out) == (0, "up to date: 1 brief\n")
     assert stale.status == 1
     assert stale.err.splitlines() == [f"{out / 'alpha' / name}:1:1: out of date: brief changed" for name in
-                                      ["memo.pdf", "memo.docx", "slides.pdf", "slides.docx", "factsheet.pdf",
-                                       "factsheet.docx"]]
-    assert stale.out == "6 of 6 outputs out of date\n"
+                                      ["memo.pdf", "memo.docx", "slides.pdf", "slides.docx", "slides.pptx",
+                                       "factsheet.pdf", "factsheet.docx"]]
+    assert stale.out == "7 of 7 outputs out of date\n"
     assert engine.written == []
     assert snapshot(out) == before
 

@@ -12,7 +12,7 @@ from buildkit import OUTPUTS, Engine, run_build, snapshot, write_brief
 
 
 
-def test_first_build_writes_six_outputs_and_a_manifest(tmp_path: Path, engine: Engine) -> None:
+def test_first_build_writes_every_output_and_a_manifest(tmp_path: Path, engine: Engine) -> None:
     brief = write_brief(tmp_path, "alpha")
     run = run_build([brief], tmp_path / "build")
     assert run.status == 0, run.err
@@ -21,7 +21,8 @@ def test_first_build_writes_six_outputs_and_a_manifest(tmp_path: Path, engine: E
     manifest = json.loads((folder / ".manifest.json").read_text())
     assert sorted(manifest["outputs"]) == OUTPUTS
     assert manifest["source"] == "sources/alpha.txt"
-    assert f"{folder}: wrote memo.docx, memo.pdf, slides.docx, slides.pdf, factsheet.docx, factsheet.pdf" in run.out
+    assert (f"{folder}: wrote memo.docx, memo.pdf, slides.docx, slides.pdf, slides.pptx, factsheet.docx, "
+            "factsheet.pdf") in run.out
 
 
 def test_second_build_writes_nothing(tmp_path: Path, engine: Engine) -> None:
@@ -81,7 +82,7 @@ def test_changed_shared_input_rebuilds_everything(tmp_path: Path, engine: Engine
 
     assert [line for line in run.out.splitlines() if line.endswith(reason)] == [
         f"{out / 'alpha' / name}: {reason}" for name in
-        ["memo.pdf", "memo.docx", "slides.pdf", "slides.docx", "factsheet.pdf", "factsheet.docx"]]
+        ["memo.pdf", "memo.docx", "slides.pdf", "slides.docx", "slides.pptx", "factsheet.pdf", "factsheet.docx"]]
 
 
 def test_changed_options_rebuild_and_a_deleted_output_comes_back(tmp_path: Path, engine: Engine) -> None:

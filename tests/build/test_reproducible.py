@@ -15,6 +15,7 @@ from datetime import timezone
 from pathlib import Path
 
 import docx
+import pptx
 import pytest
 from pypdf import PdfReader
 
@@ -79,6 +80,8 @@ def document_dates(folder: Path) -> dict[str, str]:
     for name in OUTPUTS:
         if name.endswith(".pdf"):
             created = PdfReader(folder / name).metadata.creation_date
+        elif name.endswith(".pptx"):
+            created = pptx.Presentation(str(folder / name)).core_properties.created
         else:
             created = docx.Document(str(folder / name)).core_properties.created
         dates[name] = created.astimezone(timezone.utc).isoformat()

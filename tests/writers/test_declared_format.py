@@ -92,7 +92,7 @@ def test_the_command_line_offers_only_declared_formats(text_format: Format,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["build", "--format", "rtf"])
-    assert "expected formats from pdf, docx, html, txt separated by commas, got 'rtf'" in capsys.readouterr().err
+    assert "expected formats from pdf, docx, pptx, html, txt separated by commas, got 'rtf'" in capsys.readouterr().err
 
 
 def test_a_format_for_some_document_types_only_is_written_for_those() -> None:

@@ -1,0 +1,479 @@
+"""PowerPoint writer: the planned deck in a reference deck's layouts, every text in a layout's placeholders.
+
+Each planned slide becomes one slide on the layout it names (Title Slide, Title and Content), its
+title in the title placeholder, its evidence in the body placeholder (figures and the timeline as a
+table standing in that placeholder), the classification and short title in the footer placeholder,
+the slide number in the slide number placeholder and the speaker notes in the notes pane. Text is
+set at the placeholder's own size when it fits, measured (pptx_fit), else smaller down to the floor
+(24 pt on a 13.33 in slide), else the slide continues on a slide of its own, as the PDF deck does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from pptx.oxml.ns import qn
+from pptx.presentation import Presentation as Deck
+from pptx.shapes.placeholder import TablePlaceholder
+from pptx.slide import Slide, SlideLayout
+from pptx.util import Emu, Pt
+
+from compiler.diagnostics import RenderError
+from compiler.document import BuildOptions, RenderedDocument
+from compiler.markup import plain_text
+from compiler.render import count_quotes, describe_keywords, number_claims
+from compiler.reproducible import utc_datetime
+from compiler.writers import WriteResult
+from compiler.writers.docx_package import fit_core_property
+from compiler.writers.pptx_deck import Block, DeckSlide, Paragraph, Run, Table, plan_deck
+from compiler.writers.pptx_fit import (EMU_PER_PT, Frame, blocks_height, fit_blocks, fit_table,
+                                       line_pitch, row_heights, scales)
+from compiler.writers.pptx_package import BODY_TYPES, TITLE_TYPES, Layouts, find_layouts, open_reference
+from compiler.writers.pptx_styles import FLOOR_SIZE, FULL_WIDTH_EMU, SERIF, look
+
+SUFFIX = ".pptx"
+DEFAULT_SIZE = 18.0  # pt: what PowerPoint sets when no style names a size
+TITLE_LINE_SPACING = 1.14  # line pitch in ems, exact (pptx_fit.line_pitch): the PDF deck's
+BODY_LINE_SPACING = 1.24
+FOOTER_FLOOR = 8.0  # pt on a 13.33 in slide
+DEFAULT_INSETS = {"lIns": 91440, "tIns": 45720, "rIns": 91440, "bIns": 45720}
+SLIDE_NUMBER_FIELD = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # fixed, so rebuilds give the same bytes
+RULE_EMU = {"top": 28800, "bottom": 10800}  # 0.8 mm accent rule over a figure, 0.3 mm under a timeline row
+# Colours by theme slot, so that a new theme recolours the deck: the accent, the text, two greys of it.
+COLOURS = {"accent": ("accent1", None), "ink": ("tx1", None), "grey-dark": ("tx1", (70000, 30000)),
+           "grey": ("tx1", (50000, 50000)), "grey-light": ("tx1", (25000, 75000))}
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A slide ready to write: its content and the scale its title and body are set at."""
+
+    slide: DeckSlide
+    title_scale: float
+    body_scale: float
+
+
+def write(document: RenderedDocument, target: Path, options: BuildOptions) -> WriteResult:
+    """Write the planned deck of `document` as a PowerPoint file at `target`, on the reference's layouts."""
+    reference = getattr(options, "reference_pptx", None)
+    try:
+        deck = open_reference(reference)
+        layouts = find_layouts(deck, reference)
+    except RenderError as error:  # the reference names itself; say which output it stopped
+        raise RenderError(f"{document.doctype.name}{SUFFIX}: {error}") from None
+    view = deck_view(document)
+    writer = DeckWriter(deck, layouts, view, document.doctype.name)
+    for fitted in writer.fit_deck(plan_deck(list(document.slides), view)):
+        writer.add_slide(fitted)
+    set_core_properties(deck, view, options)
+    deck.save(str(target))  # zip entry times and core dates are pinned after (the format's normalise)
+    return WriteResult(warnings=(*layouts.warnings, *writer.warnings))
+
+
+def deck_view(document: RenderedDocument) -> dict[str, Any]:
+    """What the slides show besides the planned items: the brief, its source and its quote count."""
+    data = document.brief.data
+    return {"brief": data["brief"], "source": data["source"], "quote_count": count_quotes(data),
+            "quotes_checked": document.brief.quotes_checked,
+            "keywords": describe_keywords(data, number_claims(data["claims"]))}
+
+
+def set_core_properties(deck: Deck, view: dict[str, Any], options: BuildOptions) -> None:
+    """Title, author, subject (the bottom line), keywords, classification and language, from the brief."""
+    brief = view["brief"]
+    when = utc_datetime(options.source_date_epoch or 0)
+    properties = deck.core_properties
+    properties.title = fit_core_property(plain_text(brief["title"]))
+    properties.author = fit_core_property(plain_text(brief.get("author", "")))
+    properties.last_modified_by = properties.author
+    properties.subject = fit_core_property(plain_text(brief["bottom_line"]))
+    properties.keywords = fit_core_property(view["keywords"])
+    properties.category = fit_core_property(plain_text(brief.get("classification", "")))
+    properties.language = brief.get("language") or "en"
+    properties.comments = ""
+    properties.content_status = ""
+    properties.identifier = ""
+    properties.version = ""
+    properties.revision = 1
+    properties.created = when
+    properties.modified = when
+    properties.last_printed = when
+
+
+class DeckWriter:
+    """Adds slides to one deck: fits each planned slide to its layout's placeholders and fills them."""
+
+    def __init__(self, deck: Deck, layouts: Layouts, view: dict[str, Any], name: str) -> None:
+        self.deck = deck
+        self.layouts = layouts
+        self.view = view
+        self.name = name
+        self.language = view["brief"].get("language") or "en"
+        self.floor = FLOOR_SIZE * deck.slide_width / FULL_WIDTH_EMU
+        self.warnings: list[str] = []
+
+    # Fitting: sizes, and continuation slides where a body cannot fit at the floor
+
+    def frames(self, layout: SlideLayout) -> tuple[Frame | None, Frame | None]:
+        title = find_placeholder(layout, TITLE_TYPES)
+        body = find_placeholder(layout, BODY_TYPES)
+        return (placeholder_frame(self.deck, title, TITLE_LINE_SPACING) if title is not None else None,
+                placeholder_frame(self.deck, body, BODY_LINE_SPACING) if body is not None else None)
+
+    def fit_deck(self, slides: list[DeckSlide]) -> list[Fitted]:
+        """Every slide fitted; the evidence of all but the title slide at one size, the largest all fit at."""
+        fitted = [part for slide in slides for part in self.fit(slide)]
+        shared = min((part.body_scale for part in fitted if part.slide.kind != "title"), default=1.0)
+        return [part if part.slide.kind == "title" else replace(part, body_scale=shared) for part in fitted]
+
+    def fit(self, slide: DeckSlide) -> list[Fitted]:
+        """The slides a planned slide becomes: one, unless its body cannot fit even at the floor.
+
+        The title slide never continues: its smaller lines (date, source) may go to half the floor.
+        """
+        title_frame, body_frame = self.frames(self.layouts[slide.layout])
+        floor = self.floor / 2 if slide.kind == "title" else self.floor
+        parts = [slide]
+        if body_frame is not None and slide.kind != "title":
+            parts = self.split(slide, body_frame)
+        fitted = []
+        for part in parts:
+            title_scale = 1.0
+            if title_frame is not None:
+                title_scale = fit_blocks((title_block(part),), title_frame, self.floor)
+                if title_scale is None:
+                    raise self.too_long(part, "its title")
+            body_scale = 1.0
+            if body_frame is not None:
+                body_scale = (fit_table(part.table, body_frame, floor) if part.table
+                              else fit_blocks(part.blocks, body_frame, floor))
+                if body_scale is None:
+                    raise self.too_long(part, "its text")
+            fitted.append(Fitted(part, title_scale, body_scale))
+        return fitted
+
+    def split(self, slide: DeckSlide, frame: Frame) -> list[DeckSlide]:
+        """The slide, or its blocks (table rows) spread over as few slides as fit at the floor, in order."""
+        lowest = min(scales(frame, self.floor))
+        if slide.table is not None:
+            heights = row_heights(slide.table, frame, lowest)
+            groups = pack(heights, frame.height)
+            if len(groups) == 1:
+                return [slide]
+            return [continued(slide, index, table=replace(slide.table, rows=slide.table.rows[first:end]))
+                    for index, (first, end) in enumerate(groups)]
+        if fit_blocks(slide.blocks, frame, self.floor) is not None:
+            return [slide]
+        lead = tuple(block for block in slide.blocks if block.repeats)  # the eyebrow, on every part
+        rest = slide.blocks[len(lead):]
+        room = frame.height - (blocks_height(lead, frame, lowest) if lead else 0.0)
+        groups = pack([blocks_height((block,), frame, lowest) for block in rest], room)
+        parts = [continued(slide, index, blocks=lead + rest[first:end]) for index, (first, end) in enumerate(groups)]
+        if any(fit_blocks(part.blocks, frame, self.floor) is None for part in parts):
+            raise self.too_long(slide, "one item of it")
+        self.warnings.append(f"“{plain(slide.title)}” continues on {len(groups) - 1} more "
+                             f"{'slide' if len(groups) == 2 else 'slides'} than in the PDF deck: the "
+                             "reference's body placeholder holds less than the PDF slide")
+        return parts
+
+    def too_long(self, slide: DeckSlide, what: str) -> RenderError:
+        return RenderError(f"{self.name}.pptx: slide “{plain(slide.title)}”: {what} does not fit its "
+                           f"placeholder even at {self.floor:.0f} pt; shorten the text on that slide")
+
+    # Writing one slide
+
+    def add_slide(self, fitted: Fitted) -> Slide:
+        content = fitted.slide
+        layout = self.layouts[content.layout]
+        slide = self.deck.slides.add_slide(layout)
+        number = len(self.deck.slides)
+        title = find_placeholder(slide, TITLE_TYPES)
+        body = find_placeholder(slide, BODY_TYPES)
+        title_frame, body_frame = self.frames(layout)
+        used = {shape._element for shape in (title, body) if shape is not None}
+        for shape in list(slide.placeholders):  # an unused placeholder would show "Click to add text"
+            if shape._element not in used:
+                shape._element.getparent().remove(shape._element)
+        if title is not None:
+            self.fill(title, (title_block(content),), title_frame, fitted.title_scale, TITLE_LINE_SPACING)
+        if body is not None and content.table is not None:
+            self.fill_table(slide, body, content.table, body_frame, fitted.body_scale)
+        elif body is not None:
+            self.fill(body, content.blocks, body_frame, fitted.body_scale, BODY_LINE_SPACING)
+        self.add_footer(slide, layout, number)
+        self.add_notes(slide, content.notes)
+        return slide
+
+    def fill(self, shape, blocks: tuple[Block, ...], frame: Frame, scale: float, line_spacing: float) -> None:
+        body = shape.text_frame._txBody
+        for old in body.findall(qn("a:p")):
+            body.remove(old)
+        paragraphs = [para for block in blocks for para in block.paragraphs]
+        for index, para in enumerate(paragraphs):
+            self.write_paragraph(body, para, frame.size * scale, line_spacing, first=index == 0)
+        if not paragraphs:
+            body.append(etree.Element(qn("a:p")))
+
+    def write_paragraph(self, body, para: Paragraph, size: float, line_spacing: float, first: bool):
+        element = etree.SubElement(body, qn("a:p"))
+        properties = etree.SubElement(element, qn("a:pPr"))
+        margin = round(para.indent * size * EMU_PER_PT)
+        properties.set("marL", str(margin))
+        properties.set("indent", str(-margin if para.bullet else 0))
+        spacing(properties, "lnSpc", "spcPts", round(line_pitch(para, size, line_spacing) * 100))
+        spacing(properties, "spcBef", "spcPts", 0 if first else round(para.space_before * size * 100))
+        spacing(properties, "spcAft", "spcPts", 0)
+        if para.bullet:
+            colour_element(etree.SubElement(properties, qn("a:buClr")), "accent")
+            etree.SubElement(properties, qn("a:buFont"), typeface="Arial")
+            etree.SubElement(properties, qn("a:buChar"), char="•")
+        else:
+            etree.SubElement(properties, qn("a:buNone"))
+        for run in para.runs:
+            self.write_run(element, run, size)
+        end = etree.SubElement(element, qn("a:endParaRPr"), lang=self.language, sz=str(round(size * 100)))
+        return end
+
+    def write_run(self, paragraph_element, run: Run, size: float) -> None:
+        style = look(run.role)
+        element = etree.SubElement(paragraph_element, qn("a:r"))
+        properties = etree.SubElement(element, qn("a:rPr"), lang=self.language,
+                                      sz=str(max(100, round(size * style.scale * 100))))
+        # Weight and slant always written, never inherited: they are what the text was measured in.
+        properties.set("b", "1" if run.bold or style.bold else "0")
+        properties.set("i", "1" if run.italic or style.italic else "0")
+        if style.caps:
+            properties.set("cap", "all")
+        if style.colour:
+            colour_element(etree.SubElement(properties, qn("a:solidFill")), style.colour)
+        if style.serif:
+            etree.SubElement(properties, qn("a:latin"), typeface=SERIF)
+        if run.href and run.href.strip().lower().startswith(("http:", "https:", "mailto:")):
+            rel_id = self.current_part.relate_to(run.href.strip(), RELATIONSHIP_HYPERLINK, is_external=True)
+            etree.SubElement(properties, qn("a:hlinkClick"), {qn("r:id"): rel_id})
+        etree.SubElement(element, qn("a:t")).text = run.text
+
+    def fill_table(self, slide: Slide, body, table: Table, frame: Frame, scale: float) -> None:
+        """The table in place of the body placeholder (it keeps the placeholder's idx, so it is one)."""
+        heights = row_heights(table, frame, scale)
+        frame_shape = TablePlaceholder(body._element, body._parent).insert_table(len(table.rows),
+                                                                                  len(table.columns))
+        frame_shape.height = Emu(round(sum(heights) * EMU_PER_PT))
+        grid = frame_shape.table
+        properties = grid._tbl.tblPr
+        for flag in ("firstRow", "bandRow"):
+            properties.set(flag, "0")
+        style_id = properties.find(qn("a:tableStyleId"))
+        if style_id is not None:
+            style_id.text = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # PowerPoint's "No Style, No Grid"
+        width = frame_shape.width
+        shares = [round(width * share) for share in table.columns]
+        shares[-1] = width - sum(shares[:-1])
+        for column, column_width in zip(grid.columns, shares):
+            column.width = Emu(column_width)
+        for row, height, cells in zip(grid.rows, heights, table.rows):
+            row.height = Emu(round(height * EMU_PER_PT))
+            for index, cell in enumerate(row.cells):
+                paragraphs = cells[index] if index < len(cells) else ()
+                self.fill_cell(cell, paragraphs, frame.size * scale, table.rules)
+
+    def fill_cell(self, cell, paragraphs: tuple[Paragraph, ...], size: float, rules: str) -> None:
+        body = cell._tc.get_or_add_txBody()
+        for old in body.findall(qn("a:p")):
+            body.remove(old)
+        for index, para in enumerate(paragraphs):
+            self.write_paragraph(body, para, size, BODY_LINE_SPACING, first=index == 0)
+        if not paragraphs:
+            etree.SubElement(body, qn("a:p"))
+        cell.margin_left = cell.margin_right = Emu(91440)
+        cell.margin_top = cell.margin_bottom = Emu(45720)
+        properties = cell._tc.get_or_add_tcPr()
+        for side in ("lnL", "lnR", "lnT", "lnB"):
+            line = etree.SubElement(properties, qn(f"a:{side}"))
+            ruled = (side == "lnT" and rules == "top") or (side == "lnB" and rules == "bottom")
+            if ruled and paragraphs:
+                line.set("w", str(RULE_EMU[rules]))
+                colour_element(etree.SubElement(line, qn("a:solidFill")),
+                               "accent" if rules == "top" else "grey-light")
+            else:
+                line.set("w", "0")
+                etree.SubElement(line, qn("a:noFill"))
+        etree.SubElement(properties, qn("a:noFill"))
+
+    def add_footer(self, slide: Slide, layout: SlideLayout, number: int) -> None:
+        """Classification (and, after the first slide, the short title) in the footer; the slide number."""
+        brief = self.view["brief"]
+        footer = find_layout_placeholder(layout, "ftr")
+        runs = []
+        if brief.get("classification"):
+            runs += inline(brief["classification"], "classification")
+        if number > 1:
+            runs += ([Run("  ·  ")] if runs else []) + inline(brief["title"], "")
+        if footer is not None and runs:
+            shape = clone(slide, footer)
+            frame = placeholder_frame(self.deck, footer, BODY_LINE_SPACING)
+            block = (Block((Paragraph(tuple(runs)),)),)
+            scale = fit_blocks(block, frame, FOOTER_FLOOR * self.deck.slide_width / FULL_WIDTH_EMU)
+            if scale is None and brief.get("classification"):  # the title gives way; the marking never does
+                block = (Block((Paragraph(tuple(inline(brief["classification"], "classification"))),)),)
+                scale = fit_blocks(block, frame, 1.0)
+                self.warnings.append("the short title does not fit the footer placeholder; the footer "
+                                     "shows the classification only")
+            if scale is not None:
+                self.fill(shape, block, frame, scale, BODY_LINE_SPACING)
+            else:
+                shape._element.getparent().remove(shape._element)
+        elif brief.get("classification"):
+            self.warnings.append(f"layout {layout.name!r} has no footer placeholder: its slides do not "
+                                 "show the classification")
+        number_placeholder = find_layout_placeholder(layout, "sldNum")
+        if number_placeholder is not None:
+            shape = clone(slide, number_placeholder)
+            body = shape.text_frame._txBody
+            for old in body.findall(qn("a:p")):
+                body.remove(old)
+            para = etree.SubElement(body, qn("a:p"))
+            field = etree.SubElement(para, qn("a:fld"), id=SLIDE_NUMBER_FIELD, type="slidenum")
+            etree.SubElement(field, qn("a:rPr"), lang=self.language)
+            etree.SubElement(field, qn("a:t")).text = str(number)
+
+    def add_notes(self, slide: Slide, notes: tuple[str, ...]) -> None:
+        if not notes:
+            return
+        frame = slide.notes_slide.notes_text_frame
+        body = frame._txBody
+        for old in body.findall(qn("a:p")):
+            body.remove(old)
+        for line in notes:
+            para = etree.SubElement(body, qn("a:p"))
+            run = etree.SubElement(para, qn("a:r"))
+            etree.SubElement(run, qn("a:rPr"), lang=self.language)
+            etree.SubElement(run, qn("a:t")).text = " ".join(line.split())
+
+    @property
+    def current_part(self):
+        return self.deck.slides[-1].part
+
+
+RELATIONSHIP_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+
+def inline(text: object, role: str) -> list[Run]:
+    from compiler.writers.pptx_deck import inline_runs
+
+    return inline_runs(text, role)
+
+
+def plain(runs: tuple[Run, ...]) -> str:
+    return "".join(run.text for run in runs)
+
+
+def title_block(slide: DeckSlide) -> Block:
+    """The slide's title as one paragraph, bold as titles are ("(continued)" keeps its own weight)."""
+    runs = tuple(run if run.role == "continued" else replace(run, bold=True) for run in slide.title)
+    return Block((Paragraph(runs),))
+
+
+def continued(slide: DeckSlide, index: int, **content: Any) -> DeckSlide:
+    """Part `index` of a slide spread over several: after the first, its title says "(continued)"."""
+    title = slide.title
+    if index and not slide.continued:
+        title = (*title, Run(" (continued)", "continued"))
+    return replace(slide, title=title, continued=slide.continued or index > 0,
+                   notes=slide.notes if index == 0 else (), **content)
+
+
+def pack(heights: list[float], room: float) -> list[tuple[int, int]]:
+    """Consecutive items in as few groups as fit `room`, greedily (an item too tall stands alone)."""
+    groups, first, used = [], 0, 0.0
+    for index, height in enumerate(heights):
+        if index > first and used + height > room:
+            groups.append((first, index))
+            first, used = index, 0.0
+        used += height
+    groups.append((first, len(heights)))
+    return groups
+
+
+def spacing(properties, tag: str, kind: str, value: int) -> None:
+    etree.SubElement(etree.SubElement(properties, qn(f"a:{tag}")), qn(f"a:{kind}"), val=str(value))
+
+
+def colour_element(parent, colour: str) -> None:
+    """A theme colour (accent, text, or a grey mixed from the text colour) inside `parent`."""
+    slot, mix = COLOURS[colour]
+    element = etree.SubElement(parent, qn("a:schemeClr"), val=slot)
+    if mix:
+        etree.SubElement(element, qn("a:lumMod"), val=str(mix[0]))
+        etree.SubElement(element, qn("a:lumOff"), val=str(mix[1]))
+
+
+def placeholder_type(shape) -> str | None:
+    ph = shape._element.find(f".//{qn('p:ph')}")
+    return ph.get("type") if ph is not None else None
+
+
+def find_placeholder(owner, types: set[str | None]):
+    """The first placeholder of a slide or layout whose type is one of `types` (body: also untyped)."""
+    for shape in owner.placeholders:
+        if placeholder_type(shape) in types:
+            return shape
+    return None
+
+
+def find_layout_placeholder(layout: SlideLayout, kind: str):
+    return find_placeholder(layout, {kind})
+
+
+def clone(slide: Slide, layout_placeholder):
+    """A slide placeholder inheriting from `layout_placeholder` (python-pptx leaves footers out)."""
+    slide.shapes.clone_placeholder(layout_placeholder)
+    return slide.placeholders[layout_placeholder.placeholder_format.idx]
+
+
+def placeholder_frame(deck: Deck, shape, line_spacing: float) -> Frame:
+    """A layout placeholder's text area (its size less its insets) and first-level font size, in points."""
+    insets = {key: inherited_inset(shape, key) for key in DEFAULT_INSETS}
+    width = (shape.width - insets["lIns"] - insets["rIns"]) / EMU_PER_PT
+    height = (shape.height - insets["tIns"] - insets["bIns"]) / EMU_PER_PT
+    return Frame(width, height, inherited_size(deck, shape), line_spacing)
+
+
+def base_chain(shape) -> list:
+    """The placeholder, then the ones it inherits from (a layout's from its master's), as XML elements."""
+    chain = []
+    while shape is not None:
+        chain.append(shape._element)
+        shape = getattr(shape, "_base_placeholder", None)
+    return chain
+
+
+def inherited_inset(shape, key: str) -> int:
+    for element in base_chain(shape):
+        body = element.find(f"{qn('p:txBody')}/{qn('a:bodyPr')}")
+        if body is not None and body.get(key) is not None:
+            return int(body.get(key))
+    return DEFAULT_INSETS[key]
+
+
+def inherited_size(deck: Deck, shape) -> float:
+    """The first-level font size a placeholder's text takes: its own, its master's, the text styles'."""
+    path = f"{qn('p:txBody')}/{qn('a:lstStyle')}/{qn('a:lvl1pPr')}/{qn('a:defRPr')}"
+    for element in base_chain(shape):
+        found = element.find(path)
+        if found is not None and found.get("sz"):
+            return int(found.get("sz")) / 100
+    kind = placeholder_type(shape)
+    style = "p:titleStyle" if kind in TITLE_TYPES else "p:bodyStyle" if kind in BODY_TYPES else "p:otherStyle"
+    master = shape.part.slide_master if hasattr(shape.part, "slide_master") else None
+    if master is not None:
+        found = master._element.find(f"{qn('p:txStyles')}/{qn(style)}/{qn('a:lvl1pPr')}/{qn('a:defRPr')}")
+        if found is not None and found.get("sz"):
+            return int(found.get("sz")) / 100
+    found = deck.part._element.find(f"{qn('p:defaultTextStyle')}/{qn('a:lvl1pPr')}/{qn('a:defRPr')}")
+    if found is not None and found.get("sz"):
+        return int(found.get("sz")) / 100
+    return DEFAULT_SIZE

@@ -1,0 +1,269 @@
+"""The planned deck as data for the PowerPoint writer: per slide its layout, title runs, body and notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from html.parser import HTMLParser
+from typing import Any
+
+from compiler.markup import ALLOWED_SCHEMES, render_inline
+from compiler.text import format_date
+
+KIND_LABELS = {"fact": "Fact", "assessment": "Assessment", "proposal": "Proposal"}
+TITLE_LAYOUT = "Title Slide"
+CONTENT_LAYOUT = "Title and Content"
+LONG_FIGURE_VALUE = 24  # characters; as render.LONG_FIGURE_VALUE, a longer value is set smaller
+
+
+@dataclass(frozen=True)
+class Run:
+    """Text with one look: its role (see pptx_styles.LOOKS), emphasis and link."""
+
+    text: str
+    role: str = ""
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a placeholder or table cell; indent and space before in ems of the body size."""
+
+    runs: tuple[Run, ...]
+    bullet: bool = False
+    indent: float = 0.0
+    space_before: float = 0.0
+
+
+@dataclass(frozen=True)
+class Block:
+    """Paragraphs that stay together on one slide (a claim and its quote, one action)."""
+
+    paragraphs: tuple[Paragraph, ...]
+    repeats: bool = False  # shown again on each slide the body continues on (the eyebrow)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A grid in the body placeholder: column shares of its width, and each cell's paragraphs."""
+
+    columns: tuple[float, ...]
+    rows: tuple[tuple[tuple[Paragraph, ...], ...], ...]
+    rules: str = "top"  # "top": an accent rule over each cell (figures); "bottom": a grey rule under each row
+
+
+@dataclass(frozen=True)
+class DeckSlide:
+    """One slide of the PowerPoint deck."""
+
+    kind: str                 # the planner's layout: title, bottom-line, claims, goal, figures, ...
+    layout: str               # the PowerPoint layout, by name
+    title: tuple[Run, ...]
+    blocks: tuple[Block, ...] = ()
+    table: Table | None = None
+    notes: tuple[str, ...] = ()
+    continued: bool = False
+
+
+class _InlineRuns(HTMLParser):
+    """Runs from the inline HTML of `render_inline`: only em, strong and a elements occur in it."""
+
+    def __init__(self, role: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.role = role
+        self.bold = 0
+        self.italic = 0
+        self.href: list[str | None] = []
+        self.runs: list[Run] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "strong":
+            self.bold += 1
+        elif tag == "em":
+            self.italic += 1
+        elif tag == "a":
+            href = dict(attrs).get("href") or ""
+            self.href.append(href if href.strip().lower().startswith(ALLOWED_SCHEMES) else None)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "strong":
+            self.bold -= 1
+        elif tag == "em":
+            self.italic -= 1
+        elif tag == "a" and self.href:
+            self.href.pop()
+
+    def handle_data(self, data: str) -> None:
+        if data:
+            link = self.href[-1] if self.href else None
+            self.runs.append(Run(data, self.role, self.bold > 0, self.italic > 0, link))
+
+
+def inline_runs(text: object, role: str = "") -> list[Run]:
+    """A text field's light markup as runs (emphasis, strong, http/https/mailto links); all else literal."""
+    parser = _InlineRuns(role)
+    parser.feed(str(render_inline(str(text))))
+    parser.close()
+    return parser.runs
+
+
+def paragraph(*runs: Run | list[Run], **settings: Any) -> Paragraph:
+    flat: list[Run] = []
+    for part in runs:
+        flat.extend(part if isinstance(part, list) else [part])
+    return Paragraph(tuple(flat), **settings)
+
+
+def kind_run(kind: str) -> Run:
+    return Run(KIND_LABELS[kind], f"kind-{kind}")
+
+
+def title_runs(text: object, continued: bool, markup: bool = True) -> tuple[Run, ...]:
+    runs = inline_runs(text) if markup else [Run(str(text))]
+    return tuple(runs + ([Run(" (continued)", "continued")] if continued else []))
+
+
+def claim_block(claim: dict[str, Any], first: bool) -> Block:
+    """A claim: its number, kind and text, then the quotes a slide shows, each with its paragraph."""
+    lines = [paragraph(Run(str(claim["number"]), "number"), Run("  "), kind_run(claim["kind"]), Run("  "),
+                       inline_runs(claim["text"]), space_before=0.0 if first else 0.45)]
+    for quote in claim["quotes"]:
+        runs = [Run("“", "quote"), *inline_runs(quote["text"], "quote"), Run("”", "quote")]
+        if quote.get("paragraph"):
+            runs.append(Run(f"  ¶\u202f{quote['paragraph']}", "paragraph-ref"))
+        lines.append(paragraph(runs, indent=0.75, space_before=0.15))
+    return Block(tuple(lines))
+
+
+def eyebrow_block(text: str) -> Block:
+    return Block((paragraph(Run(text, "eyebrow")),), repeats=True)
+
+
+def bullet_blocks(items: list[Any]) -> tuple[Block, ...]:
+    return tuple(Block((paragraph(inline_runs(item), bullet=True, indent=0.75,
+                                  space_before=0.0 if index == 0 else 0.25),))
+                 for index, item in enumerate(items))
+
+
+def supports_block(claims: list[dict[str, Any]]) -> Block:
+    """"Rests on claims 3 Fact, 5 Assessment": the claims behind a goal."""
+    runs = [Run("Rests on claim " if len(claims) == 1 else "Rests on claims ", "supports")]
+    for index, claim in enumerate(claims):
+        runs += [Run(str(claim["number"]), "number"), Run(" "), kind_run(claim["kind"])]
+        if index < len(claims) - 1:
+            runs.append(Run(", ", "supports"))
+    return Block((paragraph(runs, space_before=0.6),))
+
+
+def figure_columns(count: int) -> int:
+    """Figures to a row, as the PDF deck: one, two for two or four, four for seven or eight, else three."""
+    if count == 1:
+        return 1
+    if count in (2, 4):
+        return 2
+    return 4 if count > 6 else 3
+
+
+def figures_table(figures: list[dict[str, Any]]) -> Table:
+    """The key figures in a grid, each cell its value set large over its label."""
+    columns = figure_columns(len(figures))
+    cells = []
+    for figure in figures:
+        value = str(figure["value"])
+        role = ("value-four" if columns == 4 else "value") + ("-long" if len(value) > LONG_FIGURE_VALUE else "")
+        cells.append((paragraph(inline_runs(value, role)), paragraph(inline_runs(figure["label"], "label"),
+                                                                     space_before=0.1)))
+    rows = tuple(tuple(cells[start:start + columns]) for start in range(0, len(cells), columns))
+    return Table(tuple([1 / columns] * columns), rows, rules="top")
+
+
+def timeline_table(entries: list[dict[str, Any]]) -> Table:
+    rows = tuple(((paragraph(Run(format_date(entry["date"]), "date")),),
+                  (paragraph(inline_runs(entry["event"])),)) for entry in entries)
+    return Table((0.27, 0.73), rows, rules="bottom")
+
+
+def source_blocks(view: dict[str, Any]) -> tuple[Block, ...]:
+    blocks = [Block((paragraph(citation_runs(view["source"])),))]
+    url = view["source"].get("url")
+    if url:
+        link = url if url.lower().startswith(("http://", "https://")) else None
+        blocks.append(Block((paragraph(Run(url, "url", href=link), space_before=0.4),)))
+    blocks.append(Block((paragraph(Run(verification(view), "verification"), space_before=0.4),)))
+    return tuple(blocks)
+
+
+def citation_runs(source: dict[str, Any], role: str = "") -> list[Run]:
+    """Title. Publisher, date. Author. (the source citation of every document)"""
+    runs = [replace(run, italic=True) for run in inline_runs(source["title"], role)]
+    runs += [Run(". ", role), *inline_runs(source["publisher"], role), Run(f", {format_date(source['date'])}.", role)]
+    if source.get("author"):
+        runs += [Run(" ", role), *inline_runs(source["author"], role), Run(".", role)]
+    return runs
+
+
+def verification(view: dict[str, Any]) -> str:
+    if not view["quotes_checked"]:
+        return "Quotes were not checked: no source text given."
+    if view["quote_count"] == 1:
+        return "The one quote was verified against the source text."
+    return f"All {view['quote_count']} quotes were verified against the source text."
+
+
+def title_slide_blocks(view: dict[str, Any]) -> tuple[Block, ...]:
+    brief = view["brief"]
+    blocks = []
+    if brief.get("subtitle"):
+        blocks.append(Block((paragraph(inline_runs(brief["subtitle"])),)))
+    meta = [Run(format_date(brief["date"]), "meta")]
+    if brief.get("author"):
+        meta += [Run(" · ", "meta"), *inline_runs(brief["author"], "meta")]
+    blocks.append(Block((paragraph(meta, space_before=0.5),)))
+    if brief.get("audience"):
+        blocks.append(Block((paragraph(Run("For ", "meta"), inline_runs(brief["audience"], "meta")),)))
+    blocks.append(Block((paragraph(Run("On ", "title-source"), citation_runs(view["source"], "title-source"),
+                                   space_before=1.2),)))
+    return tuple(blocks)
+
+
+def deck_slide(slide: Any, view: dict[str, Any]) -> DeckSlide:
+    """One planned slide (compiler.slides.Slide) as the PowerPoint deck shows it."""
+    kind = slide.layout.split()[0]
+    notes = tuple(slide.notes)
+    content = dict(kind=kind, layout=CONTENT_LAYOUT, notes=notes, continued=slide.continued)
+    if kind == "title":
+        return DeckSlide(kind, TITLE_LAYOUT, title_runs(view["brief"]["title"], False),
+                         title_slide_blocks(view), notes=notes)
+    if kind == "bottom-line":
+        statement = Block((paragraph(inline_runs(view["brief"]["bottom_line"], "statement")),))
+        return DeckSlide(title=title_runs(slide.title, False, markup=False), blocks=(statement,), **content)
+    if kind == "claims":
+        blocks = [eyebrow_block(slide.eyebrow)] if slide.eyebrow else []
+        blocks += [claim_block(claim, index == 0) for index, claim in enumerate(slide.items)]
+        return DeckSlide(title=title_runs(slide.title, slide.continued, markup=False), blocks=tuple(blocks),
+                         **content)
+    if kind == "goal":
+        blocks = [eyebrow_block(slide.eyebrow)] if slide.eyebrow else []
+        blocks += bullet_blocks(slide.items)
+        if slide.supporting:
+            blocks.append(supports_block(slide.supporting))
+        return DeckSlide(title=title_runs(slide.title, slide.continued), blocks=tuple(blocks), **content)
+    if kind == "figures":
+        return DeckSlide(title=title_runs(slide.title, slide.continued, markup=False),
+                         table=figures_table(slide.items), **content)
+    if kind == "timeline":
+        return DeckSlide(title=title_runs(slide.title, slide.continued, markup=False),
+                         table=timeline_table(slide.items), **content)
+    if kind == "takeaways":
+        return DeckSlide(title=title_runs(slide.title, slide.continued, markup=False),
+                         blocks=bullet_blocks(slide.items), **content)
+    if kind == "source":
+        return DeckSlide(title=title_runs(slide.title, False, markup=False), blocks=source_blocks(view),
+                         **content)
+    raise ValueError(f"the PowerPoint writer has no slide for the planner's layout {slide.layout!r}")
+
+
+def plan_deck(slides: list[Any], view: dict[str, Any]) -> list[DeckSlide]:
+    """The planned slides, in order, as the PowerPoint deck's slides."""
+    return [deck_slide(slide, view) for slide in slides]
