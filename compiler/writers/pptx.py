@@ -24,7 +24,7 @@ from pptx.util import Emu, Pt
 from compiler.diagnostics import RenderError
 from compiler.document import BuildOptions, RenderedDocument
 from compiler.markup import plain_text
-from compiler.render import count_quotes, describe_keywords, number_claims
+from compiler.render import count_quotes, describe_keywords, number_claims, text_direction
 from compiler.reproducible import utc_datetime
 from compiler.writers import WriteResult
 from compiler.writers.docx_package import fit_core_property
@@ -226,6 +226,9 @@ class DeckWriter:
         spacing(properties, "lnSpc", "spcPts", round(line_pitch(para, size, line_spacing) * 100))
         spacing(properties, "spcBef", "spcPts", 0 if first else round(para.space_before * size * 100))
         spacing(properties, "spcAft", "spcPts", 0)
+        if text_direction(plain(para.runs)) == "rtl":  # a paragraph that starts in Hebrew or Arabic
+            properties.set("rtl", "1")
+            properties.set("algn", "r")
         if para.bullet:
             colour_element(etree.SubElement(properties, qn("a:buClr")), "accent")
             etree.SubElement(properties, qn("a:buFont"), typeface="Arial")
