@@ -269,8 +269,8 @@ def test_two_briefs_with_one_name_fail_without_hanging(tmp_path: Path) -> None:
     assert done.stderr.splitlines() == [
         f"{second}:1:1: writes to the same folder as {first} ({tmp_path}/brief/); rename one of them"]
     assert done.stdout.splitlines() == [f"{tmp_path}/brief: wrote memo.docx, memo.pdf, slides.docx, "
-                                        "slides.pdf, factsheet.docx, factsheet.pdf",
-                                        "wrote 6 files; 1 brief failed"]
+                                        "slides.pdf, slides.pptx, factsheet.docx, factsheet.pdf",
+                                        "wrote 7 files; 1 brief failed"]
 
 
 def test_brief_named_dot_dot_writes_nothing_outside_the_output_folder(tmp_path: Path) -> None:

@@ -42,7 +42,10 @@ def build(out: Path, *briefs: Path, formats: str = "pdf,docx,pptx", extra: tuple
 
 
 CASES = ("minimal", "multilingual", "rtl")  # far from SCO: one claim, many scripts, right to left
-DECKS = {"sco": "sco-2012", "large": "brief", **{case: case for case in CASES}}  # deck -> output folder
+# Hostile text that must print literally: HTML, Jinja, Markdown beyond ours, links to file: and javascript:.
+HOSTILE = ("html-tags", "jinja-syntax", "markdown-tricks", "css-injection", "long-word")
+BREAKS_WORDS = {"long-word"}  # words longer than a line, which the PDF breaks across lines
+DECKS = {"sco": "sco-2012", "large": "brief", **{case: case for case in CASES + HOSTILE}}  # -> output folder
 
 
 @pytest.fixture(scope="module")
@@ -50,12 +53,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """SCO, the large case and the small cases, built once as PDF, Word and PowerPoint."""
     out = tmp_path_factory.mktemp("decks")
     briefs = [SCO, LARGE]
-    for case in CASES:  # each case is a brief.yaml: copied under its own name, for a folder of its own
-        folder = shutil.copytree(ROOT / "tests" / "cases" / case, out.parent / f"{out.name}-cases" / case)
+    for case in CASES + HOSTILE:  # each case is a brief.yaml: copied under its own name, for its own folder
+        source = ROOT / "tests" / ("cases" if case in CASES else "hostile") / case
+        folder = shutil.copytree(source, out.parent / f"{out.name}-cases" / case)
         briefs.append((folder / "brief.yaml").rename(folder / f"{case}.yaml"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        assert build(out, *briefs) == 0
+        assert build(out, briefs[0]) == 0  # the SCO deck's Word outline carries the notes compared
+        assert build(out, *briefs[1:], formats="pdf,pptx") == 0
     return out
 
 
@@ -100,7 +105,8 @@ def test_every_slide_is_on_a_named_layout_with_only_placeholders(built: Path, de
         expected_title = PP_PLACEHOLDER.CENTER_TITLE if number == 1 else PP_PLACEHOLDER.TITLE
         assert str(expected_title) in kinds, kinds
         # The footer: classification and short title; the title slide's has only the classification.
-        assert (str(PP_PLACEHOLDER.FOOTER) in kinds) == (number > 1 or deck != "minimal"), kinds
+        classified = bool(presentation.core_properties.category)
+        assert (str(PP_PLACEHOLDER.FOOTER) in kinds) == (number > 1 or classified), kinds
         number_shape = next(s for s in slide.shapes if placeholder_kind(s) == PP_PLACEHOLDER.SLIDE_NUMBER)
         assert number_shape.text_frame.text == str(number)
         assert number_shape._element.find(".//{*}fld").get("type") == "slidenum"
@@ -115,6 +121,8 @@ def test_every_slide_has_the_words_of_the_pdf_deck_page(built: Path, deck: str) 
     slides = [words(" ".join(slide_texts(slide))) for slide in presentation.slides]
     assert len(slides) == len(pages)
     for number, (slide, page) in enumerate(zip(slides, pages), start=1):
+        if deck in BREAKS_WORDS:  # the PDF breaks a word longer than its line: compare the letters
+            slide, page = list("".join(slide)), list("".join(page))
         assert Counter(slide) == Counter(page), f"slide {number}"
 
 
@@ -150,11 +158,24 @@ def test_core_properties_and_classification_come_from_the_brief(built: Path) -> 
     assert set(footers[1:]) == {"PUBLIC  ·  The SCO as Beijing presents it"}
 
 
+def deck_links(path: Path) -> list[tuple[str, str]]:
+    """(text, address) of every hyperlink in a deck's text."""
+    return [(run.text, run.hyperlink.address) for slide in Presentation(str(path)).slides for shape in slide.shapes
+            if shape.has_text_frame for paragraph in shape.text_frame.paragraphs for run in paragraph.runs
+            if run.hyperlink.address]
+
+
+def test_markdown_tricks_stay_text_and_only_web_and_mail_links_link(built: Path) -> None:
+    deck = built / DECKS["markdown-tricks"] / "slides.pptx"
+    assert sorted(deck_links(deck)) == [("mail", "mailto:desk@example.org"), ("remote", "https://evil.example/t.png")]
+    text = "\n".join(" ".join(slide_texts(slide)) for slide in Presentation(str(deck)).slides)
+    assert "![image](file:///etc/passwd) and !remote" in text
+    assert "mail and [entity](&#106;avascript:alert(4)) and [vb](vbscript:msgbox)" in text
+    check_package(deck)
+
+
 def test_links_are_hyperlinks_to_the_web_only(built: Path) -> None:
-    presentation = Presentation(str(built / DECKS["large"] / "slides.pptx"))
-    links = [(run.text, run.hyperlink.address) for slide in presentation.slides for shape in slide.shapes
-             if shape.has_text_frame for paragraph in shape.text_frame.paragraphs for run in paragraph.runs
-             if run.hyperlink.address]
+    links = deck_links(built / DECKS["large"] / "slides.pptx")
     assert links == [("review schedule", "https://example.org/kessra/review"),
                      ("https://example.org/water-policy-review/kessra", "https://example.org/water-policy-review/kessra")]
     with zipfile.ZipFile(built / DECKS["large"] / "slides.pptx") as package:
@@ -361,8 +382,11 @@ def overlaps(a: dict, b: dict, slack: float = 0.5) -> bool:
             and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > slack)
 
 
+DRAWN = ("sco", "large", "minimal", "multilingual", "rtl", "long-word")  # the hostile text ones add no layout
+
+
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (scripts/setup-system test)")
-@pytest.mark.parametrize("deck", DECKS)
+@pytest.mark.parametrize("deck", DRAWN)
 def test_impress_draws_every_word_inside_its_slide_and_clear_of_the_others(built: Path, deck: str,
                                                                           tmp_path: Path) -> None:
     subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
