@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as Deck
 from pptx.shapes.placeholder import TablePlaceholder
 from pptx.slide import Slide, SlideLayout
-from pptx.util import Emu, Pt
+from pptx.util import Emu
 
 from compiler.diagnostics import RenderError
 from compiler.document import BuildOptions, RenderedDocument
@@ -28,23 +29,19 @@ from compiler.render import count_quotes, describe_keywords, number_claims, text
 from compiler.reproducible import utc_datetime
 from compiler.writers import WriteResult
 from compiler.writers.docx_package import fit_core_property
-from compiler.writers.pptx_deck import Block, DeckSlide, Paragraph, Run, Table, plan_deck
+from compiler.writers.pptx_deck import Block, DeckSlide, Paragraph, Run, Table, inline_runs, plan_deck
 from compiler.writers.pptx_fit import (EMU_PER_PT, Frame, blocks_height, fit_blocks, fit_table,
                                        line_pitch, row_heights, scales)
-from compiler.writers.pptx_package import BODY_TYPES, TITLE_TYPES, Layouts, find_layouts, open_reference
-from compiler.writers.pptx_styles import FLOOR_SIZE, FULL_WIDTH_EMU, SERIF, look
+from compiler.writers.pptx_package import (BODY_TYPES, TITLE_TYPES, Layouts, clone, find_layouts,
+                                           find_placeholder, open_reference, placeholder_frame)
+from compiler.writers.pptx_styles import COLOURS, FLOOR_SIZE, FULL_WIDTH_EMU, SERIF, look
 
 SUFFIX = ".pptx"
-DEFAULT_SIZE = 18.0  # pt: what PowerPoint sets when no style names a size
 TITLE_LINE_SPACING = 1.14  # line pitch in ems, exact (pptx_fit.line_pitch): the PDF deck's
 BODY_LINE_SPACING = 1.24
 FOOTER_FLOOR = 8.0  # pt on a 13.33 in slide
-DEFAULT_INSETS = {"lIns": 91440, "tIns": 45720, "rIns": 91440, "bIns": 45720}
 SLIDE_NUMBER_FIELD = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # fixed, so rebuilds give the same bytes
 RULE_EMU = {"top": 28800, "bottom": 10800}  # 0.8 mm accent rule over a figure, 0.3 mm under a timeline row
-# Colours by theme slot, so that a new theme recolours the deck: the accent, the text, two greys of it.
-COLOURS = {"accent": ("accent1", None), "ink": ("tx1", None), "grey-dark": ("tx1", (70000, 30000)),
-           "grey": ("tx1", (50000, 50000)), "grey-light": ("tx1", (25000, 75000))}
 
 
 @dataclass(frozen=True)
@@ -255,7 +252,7 @@ class DeckWriter:
         if style.serif:
             etree.SubElement(properties, qn("a:latin"), typeface=SERIF)
         if run.href and run.href.strip().lower().startswith(("http:", "https:", "mailto:")):
-            rel_id = self.current_part.relate_to(run.href.strip(), RELATIONSHIP_HYPERLINK, is_external=True)
+            rel_id = self.deck.slides[-1].part.relate_to(run.href.strip(), RT.HYPERLINK, is_external=True)
             etree.SubElement(properties, qn("a:hlinkClick"), {qn("r:id"): rel_id})
         etree.SubElement(element, qn("a:t")).text = run.text
 
@@ -309,19 +306,19 @@ class DeckWriter:
     def add_footer(self, slide: Slide, layout: SlideLayout, number: int) -> None:
         """Classification (and, after the first slide, the short title) in the footer; the slide number."""
         brief = self.view["brief"]
-        footer = find_layout_placeholder(layout, "ftr")
+        footer = find_placeholder(layout, {"ftr"})
         runs = []
         if brief.get("classification"):
-            runs += inline(brief["classification"], "classification")
+            runs += inline_runs(brief["classification"], "classification")
         if number > 1:
-            runs += ([Run("  ·  ")] if runs else []) + inline(brief["title"], "")
+            runs += ([Run("  ·  ")] if runs else []) + inline_runs(brief["title"])
         if footer is not None and runs:
             shape = clone(slide, footer)
             frame = placeholder_frame(self.deck, footer, BODY_LINE_SPACING)
             block = (Block((Paragraph(tuple(runs)),)),)
             scale = fit_blocks(block, frame, FOOTER_FLOOR * self.deck.slide_width / FULL_WIDTH_EMU)
             if scale is None and brief.get("classification"):  # the title gives way; the marking never does
-                block = (Block((Paragraph(tuple(inline(brief["classification"], "classification"))),)),)
+                block = (Block((Paragraph(tuple(inline_runs(brief["classification"], "classification"))),)),)
                 scale = fit_blocks(block, frame, 1.0)
                 self.warnings.append("the short title does not fit the footer placeholder; the footer "
                                      "shows the classification only")
@@ -332,7 +329,7 @@ class DeckWriter:
         elif brief.get("classification"):
             self.warnings.append(f"layout {layout.name!r} has no footer placeholder: its slides do not "
                                  "show the classification")
-        number_placeholder = find_layout_placeholder(layout, "sldNum")
+        number_placeholder = find_placeholder(layout, {"sldNum"})
         if number_placeholder is not None:
             shape = clone(slide, number_placeholder)
             body = shape.text_frame._txBody
@@ -355,19 +352,6 @@ class DeckWriter:
             run = etree.SubElement(para, qn("a:r"))
             etree.SubElement(run, qn("a:rPr"), lang=self.language)
             etree.SubElement(run, qn("a:t")).text = " ".join(line.split())
-
-    @property
-    def current_part(self):
-        return self.deck.slides[-1].part
-
-
-RELATIONSHIP_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
-
-
-def inline(text: object, role: str) -> list[Run]:
-    from compiler.writers.pptx_deck import inline_runs
-
-    return inline_runs(text, role)
 
 
 def plain(runs: tuple[Run, ...]) -> str:
@@ -412,71 +396,3 @@ def colour_element(parent, colour: str) -> None:
     if mix:
         etree.SubElement(element, qn("a:lumMod"), val=str(mix[0]))
         etree.SubElement(element, qn("a:lumOff"), val=str(mix[1]))
-
-
-def placeholder_type(shape) -> str | None:
-    ph = shape._element.find(f".//{qn('p:ph')}")
-    return ph.get("type") if ph is not None else None
-
-
-def find_placeholder(owner, types: set[str | None]):
-    """The first placeholder of a slide or layout whose type is one of `types` (body: also untyped)."""
-    for shape in owner.placeholders:
-        if placeholder_type(shape) in types:
-            return shape
-    return None
-
-
-def find_layout_placeholder(layout: SlideLayout, kind: str):
-    return find_placeholder(layout, {kind})
-
-
-def clone(slide: Slide, layout_placeholder):
-    """A slide placeholder inheriting from `layout_placeholder` (python-pptx leaves footers out)."""
-    slide.shapes.clone_placeholder(layout_placeholder)
-    return slide.placeholders[layout_placeholder.placeholder_format.idx]
-
-
-def placeholder_frame(deck: Deck, shape, line_spacing: float) -> Frame:
-    """A layout placeholder's text area (its size less its insets) and first-level font size, in points."""
-    insets = {key: inherited_inset(shape, key) for key in DEFAULT_INSETS}
-    width = (shape.width - insets["lIns"] - insets["rIns"]) / EMU_PER_PT
-    height = (shape.height - insets["tIns"] - insets["bIns"]) / EMU_PER_PT
-    return Frame(width, height, inherited_size(deck, shape), line_spacing)
-
-
-def base_chain(shape) -> list:
-    """The placeholder, then the ones it inherits from (a layout's from its master's), as XML elements."""
-    chain = []
-    while shape is not None:
-        chain.append(shape._element)
-        shape = getattr(shape, "_base_placeholder", None)
-    return chain
-
-
-def inherited_inset(shape, key: str) -> int:
-    for element in base_chain(shape):
-        body = element.find(f"{qn('p:txBody')}/{qn('a:bodyPr')}")
-        if body is not None and body.get(key) is not None:
-            return int(body.get(key))
-    return DEFAULT_INSETS[key]
-
-
-def inherited_size(deck: Deck, shape) -> float:
-    """The first-level font size a placeholder's text takes: its own, its master's, the text styles'."""
-    path = f"{qn('p:txBody')}/{qn('a:lstStyle')}/{qn('a:lvl1pPr')}/{qn('a:defRPr')}"
-    for element in base_chain(shape):
-        found = element.find(path)
-        if found is not None and found.get("sz"):
-            return int(found.get("sz")) / 100
-    kind = placeholder_type(shape)
-    style = "p:titleStyle" if kind in TITLE_TYPES else "p:bodyStyle" if kind in BODY_TYPES else "p:otherStyle"
-    master = shape.part.slide_master if hasattr(shape.part, "slide_master") else None
-    if master is not None:
-        found = master._element.find(f"{qn('p:txStyles')}/{qn(style)}/{qn('a:lvl1pPr')}/{qn('a:defRPr')}")
-        if found is not None and found.get("sz"):
-            return int(found.get("sz")) / 100
-    found = deck.part._element.find(f"{qn('p:defaultTextStyle')}/{qn('a:lvl1pPr')}/{qn('a:defRPr')}")
-    if found is not None and found.get("sz"):
-        return int(found.get("sz")) / 100
-    return DEFAULT_SIZE

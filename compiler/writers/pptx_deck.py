@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from typing import Any
 
 from compiler.markup import ALLOWED_SCHEMES, render_inline
+from compiler.render import KIND_LABELS, LONG_FIGURE_VALUE
 from compiler.text import format_date
 
-KIND_LABELS = {"fact": "Fact", "assessment": "Assessment", "proposal": "Proposal"}
+HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 TITLE_LAYOUT = "Title Slide"
 CONTENT_LAYOUT = "Title and Content"
-LONG_FIGURE_VALUE = 24  # characters; as render.LONG_FIGURE_VALUE, a longer value is set smaller
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class _InlineRuns(HTMLParser):
             self.href.pop()
 
     def handle_data(self, data: str) -> None:
+        data = HTML_SPACE.sub(" ", data)  # as HTML, and so the PDF, sets it: a line break is a space
         if data:
             link = self.href[-1] if self.href else None
             self.runs.append(Run(data, self.role, self.bold > 0, self.italic > 0, link))
@@ -109,10 +111,14 @@ def inline_runs(text: object, role: str = "") -> list[Run]:
 
 
 def paragraph(*runs: Run | list[Run], **settings: Any) -> Paragraph:
+    """A paragraph of runs (given singly or in lists), without spaces at its ends."""
     flat: list[Run] = []
     for part in runs:
         flat.extend(part if isinstance(part, list) else [part])
-    return Paragraph(tuple(flat), **settings)
+    if flat:
+        flat[0] = replace(flat[0], text=flat[0].text.lstrip(" "))
+        flat[-1] = replace(flat[-1], text=flat[-1].text.rstrip(" "))
+    return Paragraph(tuple(run for run in flat if run.text), **settings)
 
 
 def kind_run(kind: str) -> Run:

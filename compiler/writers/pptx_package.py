@@ -16,10 +16,11 @@ from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as Deck
-from pptx.slide import SlideLayout
+from pptx.slide import Slide, SlideLayout
 
 from compiler.diagnostics import RenderError
 from compiler.locations import TEMPLATES_DIR
+from compiler.writers.pptx_fit import EMU_PER_PT, Frame
 
 REFERENCE_PPTX = TEMPLATES_DIR / "reference.pptx"
 R_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -28,6 +29,8 @@ R_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 KEPT_PRESENTATION_RELATIONSHIPS = {RT.SLIDE_MASTER, RT.NOTES_MASTER, RT.HANDOUT_MASTER, RT.THEME,
                                    RT.PRES_PROPS, RT.VIEW_PROPS, RT.TABLE_STYLES, RT.FONT}
 KEPT_PACKAGE_RELATIONSHIPS = {RT.OFFICE_DOCUMENT, RT.CORE_PROPERTIES}
+DEFAULT_INSETS = {"lIns": 91440, "tIns": 45720, "rIns": 91440, "bIns": 45720}  # EMU, PowerPoint's
+DEFAULT_SIZE = 18.0  # pt: what PowerPoint sets when no style names a size
 SECTION_LIST = "{http://schemas.microsoft.com/office/powerpoint/2010/main}sectionLst"
 
 TITLE_TYPES = {"title", "ctrTitle"}
@@ -159,3 +162,69 @@ def find_layouts(deck: Deck, source: Path | None) -> Layouts:
         warnings.append(f"the reference has no layout named {name!r}; used {fitting[0].name!r}, "
                         "which has a title and a body placeholder")
     return Layouts(found, tuple(warnings))
+
+
+# Placeholders: finding them, and what a layout's gives its text (size, insets, inherited)
+
+def placeholder_type(shape) -> str | None:
+    ph = shape._element.find(f".//{qn('p:ph')}")
+    return ph.get("type") if ph is not None else None
+
+
+def find_placeholder(owner, types: set[str | None]):
+    """The first placeholder of a slide or layout whose type is one of `types` (body: also untyped)."""
+    for shape in owner.placeholders:
+        if placeholder_type(shape) in types:
+            return shape
+    return None
+
+
+def clone(slide: Slide, layout_placeholder):
+    """A slide placeholder inheriting from `layout_placeholder` (python-pptx leaves footers out)."""
+    slide.shapes.clone_placeholder(layout_placeholder)
+    return slide.placeholders[layout_placeholder.placeholder_format.idx]
+
+
+def placeholder_frame(deck: Deck, shape, line_spacing: float) -> Frame:
+    """A layout placeholder's text area (its size less its insets) and first-level font size, in points."""
+    insets = {key: inherited_inset(shape, key) for key in DEFAULT_INSETS}
+    width = (shape.width - insets["lIns"] - insets["rIns"]) / EMU_PER_PT
+    height = (shape.height - insets["tIns"] - insets["bIns"]) / EMU_PER_PT
+    return Frame(width, height, inherited_size(deck, shape), line_spacing)
+
+
+def base_chain(shape) -> list:
+    """The placeholder, then the ones it inherits from (a layout's from its master's), as XML elements."""
+    chain = []
+    while shape is not None:
+        chain.append(shape._element)
+        shape = getattr(shape, "_base_placeholder", None)
+    return chain
+
+
+def inherited_inset(shape, key: str) -> int:
+    for element in base_chain(shape):
+        body = element.find(f"{qn('p:txBody')}/{qn('a:bodyPr')}")
+        if body is not None and body.get(key) is not None:
+            return int(body.get(key))
+    return DEFAULT_INSETS[key]
+
+
+def inherited_size(deck: Deck, shape) -> float:
+    """The first-level font size a placeholder's text takes: its own, its master's, the text styles'."""
+    path = f"{qn('p:txBody')}/{qn('a:lstStyle')}/{qn('a:lvl1pPr')}/{qn('a:defRPr')}"
+    for element in base_chain(shape):
+        found = element.find(path)
+        if found is not None and found.get("sz"):
+            return int(found.get("sz")) / 100
+    kind = placeholder_type(shape)
+    style = "p:titleStyle" if kind in TITLE_TYPES else "p:bodyStyle" if kind in BODY_TYPES else "p:otherStyle"
+    master = shape.part.slide_master if hasattr(shape.part, "slide_master") else None
+    if master is not None:
+        found = master._element.find(f"{qn('p:txStyles')}/{qn(style)}/{qn('a:lvl1pPr')}/{qn('a:defRPr')}")
+        if found is not None and found.get("sz"):
+            return int(found.get("sz")) / 100
+    found = deck.part._element.find(f"{qn('p:defaultTextStyle')}/{qn('a:lvl1pPr')}/{qn('a:defRPr')}")
+    if found is not None and found.get("sz"):
+        return int(found.get("sz")) / 100
+    return DEFAULT_SIZE

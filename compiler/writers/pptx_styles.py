@@ -21,6 +21,12 @@ FLOOR_SIZE = 24  # no body text below this on a 13.33 in slide (document-design.
 FULL_WIDTH_EMU = 12192000
 
 
+# Colours by theme slot, so that a new theme recolours the deck: the accent, the text, greys mixed from it
+# (lumMod, lumOff in thousandths of a percent, as DrawingML writes them).
+COLOURS = {"accent": ("accent1", None), "ink": ("tx1", None), "grey-dark": ("tx1", (70000, 30000)),
+           "grey": ("tx1", (50000, 50000)), "grey-light": ("tx1", (25000, 75000))}
+
+
 @dataclass(frozen=True)
 class Look:
     """How one kind of text is set: its size as a share of the placeholder's, weight, face, colour."""
@@ -29,7 +35,7 @@ class Look:
     bold: bool = False
     italic: bool = False
     serif: bool = False
-    colour: str | None = None  # None: the placeholder's own colour
+    colour: str | None = None  # a COLOURS name; None: the placeholder's own colour
     caps: bool = False
     line: float | None = None  # line pitch in ems of this text, when not the placeholder's
 
