@@ -61,30 +61,24 @@ class Format:
         return COMMON_OPTIONS + self.options
 
 
-def parse_reference_docx(text: str) -> Path:
-    """An argparse type: an existing Word file (a zip holding word/styles.xml)."""
-    path = Path(text)
-    try:
-        with zipfile.ZipFile(path) as package:
-            package.getinfo("word/styles.xml")
-    except (OSError, zipfile.BadZipFile, KeyError):
-        raise argparse.ArgumentTypeError(
-            f"{text}: not a Word file with styles; save one from Word as .docx, or copy "
-            "templates/reference.docx and restyle it") from None
-    return path
+def office_file(member: str, refusal: str) -> Callable[[str], Path]:
+    """An argparse type: an existing Office file, a zip holding `member`; else `refusal` after its name."""
+    def parse(text: str) -> Path:
+        path = Path(text)
+        try:
+            with zipfile.ZipFile(path) as package:
+                package.getinfo(member)
+        except (OSError, zipfile.BadZipFile, KeyError):
+            raise argparse.ArgumentTypeError(f"{text}: {refusal}") from None
+        return path
+
+    return parse
 
 
-def parse_reference_pptx(text: str) -> Path:
-    """An argparse type: an existing PowerPoint deck (a zip holding ppt/presentation.xml)."""
-    path = Path(text)
-    try:
-        with zipfile.ZipFile(path) as package:
-            package.getinfo("ppt/presentation.xml")
-    except (OSError, zipfile.BadZipFile, KeyError):
-        raise argparse.ArgumentTypeError(
-            f"{text}: not a PowerPoint deck; save one from PowerPoint or Impress as .pptx, or copy "
-            "templates/reference.pptx and restyle it") from None
-    return path
+parse_reference_docx = office_file("word/styles.xml", "not a Word file with styles; save one from Word as "
+                                   ".docx, or copy templates/reference.docx and restyle it")
+parse_reference_pptx = office_file("ppt/presentation.xml", "not a PowerPoint deck; save one from PowerPoint "
+                                   "or Impress as .pptx, or copy templates/reference.pptx and restyle it")
 
 
 FORMATS: dict[str, Format] = {}

@@ -41,7 +41,9 @@ def build(out: Path, *briefs: Path, formats: str = "pdf,docx,pptx", extra: tuple
     return main(["build", "--out", str(out), "-j", "1", "--format", formats, *extra, *map(str, briefs)])
 
 
-CASES = ("minimal", "multilingual", "rtl")  # far from SCO: one claim, many scripts, right to left
+# Far from SCO: one claim, many scripts, right to left, and the size cases of "fits any brief" (tests/cases/size-*).
+SIZES = tuple(sorted(path.parent.name for path in (ROOT / "tests" / "cases").glob("size-*/brief.yaml")))
+CASES = ("minimal", "multilingual", "rtl", *SIZES)
 # Hostile text that must print literally: HTML, Jinja, Markdown beyond ours, links to file: and javascript:.
 HOSTILE = ("html-tags", "jinja-syntax", "markdown-tricks", "css-injection", "long-word")
 BREAKS_WORDS = {"long-word"}  # words longer than a line, which the PDF breaks across lines
@@ -382,7 +384,7 @@ def overlaps(a: dict, b: dict, slack: float = 0.5) -> bool:
             and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > slack)
 
 
-DRAWN = ("sco", "large", "minimal", "multilingual", "rtl", "long-word")  # the hostile text ones add no layout
+DRAWN = ("sco", "large", "minimal", "multilingual", "rtl", "long-word", *SIZES)  # hostile text adds no layout
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (scripts/setup-system test)")
