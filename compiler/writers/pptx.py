@@ -188,10 +188,10 @@ class DeckWriter:
         slide = self.deck.slides.add_slide(layout)
         number = len(self.deck.slides)
         title = find_placeholder(slide, TITLE_TYPES)
-        body = find_placeholder(slide, BODY_TYPES)
+        body = find_placeholder(slide, BODY_TYPES) if content.blocks or content.table else None
         title_frame, body_frame = self.frames(layout)
         used = {shape._element for shape in (title, body) if shape is not None}
-        for shape in list(slide.placeholders):  # an unused placeholder would show "Click to add text"
+        for shape in list(slide.placeholders):  # an empty placeholder would show "Click to add text"
             if shape._element not in used:
                 shape._element.getparent().remove(shape._element)
         if title is not None:

@@ -104,16 +104,19 @@ def drop_external_relationships(part) -> None:
 
 
 def remove_references(root, rel_id: str) -> None:
-    """Remove what refers to a relationship: an attribute beside other content, else its element."""
+    """Remove what refers to a relationship: the link of a picture that also embeds its image, the
+    whole picture when its image is only linked, else the referring element (a hyperlink, a tag)."""
     for element in list(root.iter()):
         for name, value in list(element.attrib.items()):
             if value != rel_id or not name.startswith(f"{{{R_NAMESPACE}}}"):
                 continue
-            parent = element.getparent()
             if name.endswith("}link") and element.get(qn("r:embed")):
-                del element.attrib[name]  # a linked picture that also embeds one keeps the embedded one
-            elif parent is not None:
-                parent.remove(element)
+                del element.attrib[name]
+                break
+            pictures = [found for found in element.iterancestors(qn("p:pic"))] if element.tag == qn("a:blip") else []
+            doomed = pictures[0] if pictures else element
+            if doomed.getparent() is not None:
+                doomed.getparent().remove(doomed)
             break
 
 

@@ -405,3 +405,36 @@ def test_impress_draws_every_word_inside_its_slide_and_clear_of_the_others(built
             for index, word in enumerate(found):
                 for other in found[index + 1:]:
                     assert not overlaps(word, other), f"slide {number}: {word['text']!r} over {other['text']!r}"
+
+
+def test_a_reference_decks_links_out_are_neither_followed_nor_copied(tmp_path: Path) -> None:
+    presentation = Presentation(str(REFERENCE))
+    layout = next(found for found in presentation.slide_layouts if found.name == "Title and Content")
+    secret = layout.part.relate_to("file:///etc/passwd", "http://schemas.openxmlformats.org/officeDocument/"
+                                   "2006/relationships/hyperlink", is_external=True)
+    picture = layout.part.relate_to("http://evil.example/track.png", "http://schemas.openxmlformats.org/"
+                                    "officeDocument/2006/relationships/image", is_external=True)
+    prompt = layout.placeholders[0]._element.find(".//{*}r/{*}rPr")
+    etree.SubElement(prompt, "{http://schemas.openxmlformats.org/drawingml/2006/main}hlinkClick",
+                     {"{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id": secret})
+    shape_tree = layout.shapes._spTree
+    shape_tree.append(etree.fromstring(
+        '<p:pic xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<p:nvPicPr><p:cNvPr id="99" name="Tracker"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr>'
+        f'<p:blipFill><a:blip r:link="{picture}"/><a:stretch><a:fillRect/></a:stretch></p:blipFill>'
+        '<p:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="10" cy="10"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic>'))
+    reference = tmp_path / "linked.pptx"
+    presentation.save(str(reference))
+    out = tmp_path / "out"
+    assert build(out, SCO, formats="pptx", extra=("--reference-pptx", str(reference))) == 0
+    deck = out / DECKS["sco"] / "slides.pptx"
+    check_package(deck)
+    with zipfile.ZipFile(deck) as package:
+        targets = [rel.get("Target") for name in package.namelist() if name.endswith(".rels")
+                   for rel in etree.fromstring(package.read(name))]
+        layouts = b"".join(package.read(n) for n in package.namelist() if n.startswith("ppt/slideLayouts/s"))
+    assert not [target for target in targets if "passwd" in target or "evil.example" in target]
+    assert b"hlinkClick" not in layouts and b"Tracker" not in layouts
