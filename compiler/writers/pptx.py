@@ -156,25 +156,24 @@ class DeckWriter:
         """The slide, or its blocks (table rows) spread over as few slides as fit at the floor, in order."""
         lowest = min(scales(frame, self.floor))
         if slide.table is not None:
-            heights = row_heights(slide.table, frame, lowest)
-            groups = pack(heights, frame.height)
+            groups = pack(row_heights(slide.table, frame, lowest), frame.height)
             if len(groups) == 1:
                 return [slide]
-            return [continued(slide, index, table=replace(slide.table, rows=slide.table.rows[first:end]))
-                    for index, (first, end) in enumerate(groups)]
-        if fit_blocks(slide.blocks, frame, self.floor) is not None:
+            parts = [continued(slide, index, table=replace(slide.table, rows=slide.table.rows[first:end]))
+                     for index, (first, end) in enumerate(groups)]
+        elif fit_blocks(slide.blocks, frame, self.floor) is not None:
             return [slide]
-        lead = tuple(block for block in slide.blocks if block.repeats)  # the eyebrow, on every part
-        rest = slide.blocks[len(lead):]
-        room = frame.height - (blocks_height(lead, frame, lowest) if lead else 0.0)
-        groups = pack([blocks_height((block,), frame, lowest) for block in rest], room)
-        parts = [continued(slide, index, blocks=lead + rest[first:end]) for index, (first, end) in enumerate(groups)]
-        if any(fit_blocks(part.blocks, frame, self.floor) is None for part in parts):
-            raise self.too_long(slide, "one item of it")
+        else:
+            lead = tuple(block for block in slide.blocks if block.repeats)  # the eyebrow, on every part
+            rest = slide.blocks[len(lead):]
+            room = frame.height - (blocks_height(lead, frame, lowest) if lead else 0.0)
+            groups = pack([blocks_height((block,), frame, lowest) for block in rest], room)
+            parts = [continued(slide, index, blocks=lead + rest[first:end])
+                     for index, (first, end) in enumerate(groups)]
         self.warnings.append(f"“{plain(slide.title)}” continues on {len(groups) - 1} more "
                              f"{'slide' if len(groups) == 2 else 'slides'} than in the PDF deck: the "
                              "reference's body placeholder holds less than the PDF slide")
-        return parts
+        return parts  # a part that still does not fit stops the deck in fit()
 
     def too_long(self, slide: DeckSlide, what: str) -> RenderError:
         return RenderError(f"{self.name}.pptx: slide “{plain(slide.title)}”: {what} does not fit its "

@@ -1,10 +1,10 @@
 """Does text fit a placeholder? Lines broken as PowerPoint breaks them, measured with the deck's font files.
 
 Widths are the fonts' own advance widths (fontTools, no kerning, which only narrows Latin text),
-lines break at spaces (anywhere in a word longer than the line, and between CJK characters), and a
-line is as tall as its largest run's font says (ascender + descender + line gap) times the
-paragraph's exact line spacing (see line_pitch). The faces are the declared document fonts (compiler/fonts.py): Noto Sans
-and Noto Serif, with the same fallbacks the PDF uses for characters they lack. A theme font we have
+lines break at spaces (anywhere in a word longer than the line, and between CJK characters), and
+every line of a paragraph is as tall as the exact line spacing the writer gives it (line_pitch). The
+faces are the declared document fonts (compiler/fonts.py): Noto Sans and Noto Serif, with the same
+fallbacks the PDF uses for characters they lack. A theme font we have
 no file for is measured as Noto Sans, which is wider than the common sans faces (Calibri, Arial),
 so a fit measured here still fits there.
 """

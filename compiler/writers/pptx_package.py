@@ -149,18 +149,19 @@ def find_layouts(deck: Deck, source: Path | None) -> Layouts:
     found: dict[str, SlideLayout] = {}
     warnings = []
     for name, (titles, bodies) in NEEDED_LAYOUTS.items():
-        named = [layout for layout in layouts if layout.name.strip().lower() in LAYOUT_ALIASES[name]]
+        holding = [layout for layout in layouts
+                   if placeholder_types(layout) & titles and placeholder_types(layout) & bodies]
+        named = [layout for layout in holding if layout.name.strip().lower() in LAYOUT_ALIASES[name]]
         if named:
             found[name] = named[0]
             continue
-        fitting = [layout for layout in layouts if layout not in found.values()
-                   and placeholder_types(layout) & titles and placeholder_types(layout) & bodies]
+        fitting = [layout for layout in holding if layout not in found.values()]
         if not fitting:
             have = ", ".join(repr(layout.name) for layout in layouts) or "none"
             raise RenderError(
-                f"{source or REFERENCE_PPTX}: has no layout named {name!r} nor any with a title and a body "
-                f"placeholder; its layouts: {have}; add one (in PowerPoint: View > Slide Master) or "
-                "use templates/reference.pptx")
+                f"{source or REFERENCE_PPTX}: has no layout {name!r} with a title and a body placeholder, "
+                f"nor another layout with both; its layouts: {have}; add one (in PowerPoint: View > Slide "
+                "Master) or use templates/reference.pptx")
         found[name] = fitting[0]
         warnings.append(f"the reference has no layout named {name!r}; used {fitting[0].name!r}, "
                         "which has a title and a body placeholder")

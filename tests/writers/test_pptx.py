@@ -335,9 +335,9 @@ def test_a_reference_without_a_needed_layout_is_refused_naming_the_layouts_it_ha
                          capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert run.returncode == 1
     assert run.stderr.splitlines() == [
-        f"{SCO}:1:1: slides.pptx: {reference}: has no layout named 'Title and Content' nor "
-        "any with a title and a body placeholder; its layouts: 'Title Slide', 'Title Only', 'Blank'; add one "
-        "(in PowerPoint: View > Slide Master) or use templates/reference.pptx"]
+        f"{SCO}:1:1: slides.pptx: {reference}: has no layout 'Title and Content' with a title and a body "
+        "placeholder, nor another layout with both; its layouts: 'Title Slide', 'Title Only', 'Blank'; add "
+        "one (in PowerPoint: View > Slide Master) or use templates/reference.pptx"]
     assert not (tmp_path / "out" / DECKS["sco"] / "slides.pptx").exists()
 
 
