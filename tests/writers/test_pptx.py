@@ -283,10 +283,17 @@ def deck_content(path: Path) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(titles)), list(dict.fromkeys(paragraphs))
 
 
-def test_pandocs_reference_deck_serves(built: Path, pandoc_reference: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def pandoc_deck(pandoc_reference: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The SCO deck on pandoc's reference deck (10 x 5.63 in, Calibri, 24 pt body)."""
+    out = tmp_path_factory.mktemp("on-pandoc")
+    assert build(out, SCO, formats="pptx", extra=("--reference-pptx", str(pandoc_reference))) == 0
+    return out / DECKS["sco"] / "slides.pptx"
+
+
+def test_pandocs_reference_deck_serves(built: Path, pandoc_reference: Path, pandoc_deck: Path) -> None:
     assert len(Presentation(str(pandoc_reference)).slides) > 0  # it has slides of its own, to be removed
-    assert build(tmp_path, SCO, formats="pptx", extra=("--reference-pptx", str(pandoc_reference))) == 0
-    deck = tmp_path / DECKS["sco"] / "slides.pptx"
+    deck = pandoc_deck
     check_package(deck)
     presentation = Presentation(str(deck))
     assert presentation.slide_width == Presentation(str(pandoc_reference)).slide_width
@@ -388,14 +395,15 @@ DRAWN = ("sco", "large", "minimal", "multilingual", "rtl", "long-word", *SIZES) 
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (scripts/setup-system test)")
-@pytest.mark.parametrize("deck", DRAWN)
+@pytest.mark.parametrize("deck", [*DRAWN, "sco on pandoc's reference"])
 def test_impress_draws_every_word_inside_its_slide_and_clear_of_the_others(built: Path, deck: str,
-                                                                          tmp_path: Path) -> None:
+                                                                          tmp_path: Path, request) -> None:
+    path = request.getfixturevalue("pandoc_deck") if deck not in DECKS else built / DECKS[deck] / "slides.pptx"
     subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(built / DECKS[deck] / "slides.pptx")],
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
                    check=True, capture_output=True, timeout=300)
     with pdfplumber.open(tmp_path / "slides.pdf") as pdf:
-        assert len(pdf.pages) == len(Presentation(str(built / DECKS[deck] / "slides.pptx")).slides)
+        assert len(pdf.pages) == len(Presentation(str(path)).slides)
         for number, page in enumerate(pdf.pages, start=1):
             found = page.extract_words(use_text_flow=True, keep_blank_chars=False)
             assert found, f"slide {number} is blank"
