@@ -30,8 +30,8 @@ from compiler.reproducible import utc_datetime
 from compiler.writers import WriteResult
 from compiler.writers.docx_package import fit_core_property
 from compiler.writers.pptx_deck import Block, DeckSlide, Paragraph, Run, Table, inline_runs, plan_deck
-from compiler.writers.pptx_fit import (EMU_PER_PT, Frame, blocks_height, fit_blocks, fit_table,
-                                       line_pitch, row_heights, scales)
+from compiler.writers.pptx_fit import (EMU_PER_PT, Frame, blocks_height, cut_blocks, fit_blocks, fit_table,
+                                       line_pitch, row_heights, scales, stacked_height)
 from compiler.writers.pptx_package import (BODY_TYPES, TITLE_TYPES, Layouts, clone, find_layouts,
                                            find_placeholder, open_reference, placeholder_frame)
 from compiler.writers.pptx_styles import COLOURS, FLOOR_SIZE, FULL_WIDTH_EMU, SERIF, look
@@ -165,9 +165,10 @@ class DeckWriter:
             return [slide]
         else:
             lead = tuple(block for block in slide.blocks if block.repeats)  # the eyebrow, on every part
-            rest = slide.blocks[len(lead):]
             room = frame.height - (blocks_height(lead, frame, lowest) if lead else 0.0)
-            groups = pack([blocks_height((block,), frame, lowest) for block in rest], room)
+            rest = tuple(cut_blocks(slide.blocks[len(lead):], frame, lowest, room))
+            # Each block counted with the space above it: the first on a slide has none, so this is safe.
+            groups = pack([stacked_height(block, frame, lowest) for block in rest], room)
             parts = [continued(slide, index, blocks=lead + rest[first:end])
                      for index, (first, end) in enumerate(groups)]
         self.warnings.append(f"“{plain(slide.title)}” continues on {len(groups) - 1} more "

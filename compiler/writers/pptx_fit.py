@@ -11,8 +11,9 @@ so a fit measured here still fits there.
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -220,3 +221,81 @@ def fit_table(table: Table, frame: Frame, floor: float) -> float | None:
             return scale
     return None
 
+
+
+# Cutting what is taller than a slide: a block between its paragraphs, a paragraph between its words
+
+WORD = re.compile(r"\S+\s*|\s+")
+
+
+def units(para: Paragraph, by_character: bool) -> list[tuple[int, str]]:
+    """The paragraph as (run index, text) pieces it may be cut between: words, or characters."""
+    found = []
+    for index, run in enumerate(para.runs):
+        parts = list(run.text) if by_character else WORD.findall(run.text)
+        found.extend((index, part) for part in parts)
+    return found
+
+
+def rejoin(para: Paragraph, chosen: list[tuple[int, str]], first: bool) -> Paragraph:
+    """A paragraph of some of `para`'s pieces, in their runs; a tail part has no space before it."""
+    runs: list[tuple[int, Run]] = []
+    for index, text in chosen:
+        if runs and runs[-1][0] == index:
+            runs[-1] = (index, replace(runs[-1][1], text=runs[-1][1].text + text))
+        else:
+            runs.append((index, replace(para.runs[index], text=text)))
+    return replace(para, runs=tuple(run for _, run in runs), space_before=para.space_before if first else 0.0)
+
+
+def text_height(para: Paragraph, frame: Frame, scale: float) -> float:
+    """A paragraph's height without the space before it."""
+    return paragraph_height(para, frame, scale) - para.space_before * frame.size * scale
+
+
+def most_that_fit(para: Paragraph, chosen: list[tuple[int, str]], frame: Frame, scale: float, room: float) -> int:
+    """How many of the pieces, from the first, fit `room` as one paragraph (found by halving); never all."""
+    low, high = 0, len(chosen) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if text_height(rejoin(para, chosen[:middle], True), frame, scale) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def cut_paragraph(para: Paragraph, frame: Frame, scale: float, room: float) -> list[Paragraph]:
+    """The paragraph in consecutive parts, each as tall as `room` at most: cut after the last word that
+    fits (within a word only when one word alone is taller than the room)."""
+    parts: list[Paragraph] = []
+    while text_height(para, frame, scale) > room:
+        count, chosen = 0, []
+        for by_character in (False, True):
+            chosen = units(para, by_character)
+            count = most_that_fit(para, chosen, frame, scale, room)
+            if count:
+                break
+        if not count:  # not one character fits: the part stays whole, and fitting reports its slide
+            break
+        parts.append(rejoin(para, chosen[:count], not parts))
+        para = rejoin(para, chosen[count:], False)
+    parts.append(para)
+    return parts
+
+
+def cut_blocks(blocks: tuple[Block, ...], frame: Frame, scale: float, room: float) -> list[Block]:
+    """The blocks, each taller than `room` cut into blocks of single paragraphs or parts of one."""
+    cut: list[Block] = []
+    for block in blocks:
+        if blocks_height((block,), frame, scale) <= room:
+            cut.append(block)
+            continue
+        for para in block.paragraphs:
+            cut.extend(Block((part,)) for part in cut_paragraph(para, frame, scale, room))
+    return cut
+
+
+def stacked_height(block: Block, frame: Frame, scale: float) -> float:
+    """A block's height below another: its first paragraph's space before included."""
+    return sum(paragraph_height(para, frame, scale) for para in block.paragraphs)

@@ -446,3 +446,20 @@ def test_a_reference_decks_links_out_are_neither_followed_nor_copied(tmp_path: P
         layouts = b"".join(package.read(n) for n in package.namelist() if n.startswith("ppt/slideLayouts/s"))
     assert not [target for target in targets if "passwd" in target or "evil.example" in target]
     assert b"hlinkClick" not in layouts and b"Tracker" not in layouts
+
+
+def test_a_claim_taller_than_a_slide_continues_cut_after_a_word(tmp_path: Path) -> None:
+    claim = " ".join(f"word{n}" for n in range(450))  # some 3,400 characters: three slides of text
+    brief = tmp_path / "long-claim.yaml"
+    brief.write_text((ROOT / "tests" / "cases" / "minimal" / "brief.yaml").read_text()
+                     .replace("text: One claim.", f"text: {claim}"))
+    out = tmp_path / "out"
+    assert build(out, brief, formats="pptx") == 0
+    presentation = Presentation(str(out / "long-claim" / "slides.pptx"))
+    claim_slides = [slide for slide in presentation.slides if slide.shapes.title.text.startswith("The article rests")]
+    assert [slide.shapes.title.text for slide in claim_slides] == \
+        ["The article rests on 1 checkable fact"] + ["The article rests on 1 checkable fact (continued)"] * (
+            len(claim_slides) - 1)
+    assert len(claim_slides) >= 3
+    body = " ".join(" ".join(slide_texts(slide)) for slide in claim_slides)
+    assert words(body).count("word449") == 1 and [w for w in words(body) if w.startswith("word")] == words(claim)

@@ -88,3 +88,21 @@ def test_a_body_too_long_for_its_placeholder_continues_with_its_eyebrow_and_titl
     assert writer.warnings == [f"“Six facts” continues on {len(parts) - 1} more "
                                f"{'slide' if len(parts) == 2 else 'slides'} than in the PDF deck: the "
                                "reference's body placeholder holds less than the PDF slide"]
+
+
+def test_a_paragraph_taller_than_a_slide_is_cut_after_a_word_into_parts_that_fit() -> None:
+    from compiler.writers.pptx_fit import cut_blocks, text_height
+
+    frame = Frame(em("word " * 10), 1000, SIZE, 1.24)
+    text = " ".join(f"w{n}" for n in range(400))
+    para = Paragraph((Run("Claim 1 ", "number"), Run(text)), space_before=0.5)
+    room = 5 * SIZE * 1.24
+    blocks = cut_blocks((Block((para,)),), frame, 1.0, room)
+
+    assert len(blocks) > 2
+    assert all(text_height(block.paragraphs[0], frame, 1.0) <= room for block in blocks)
+    assert "".join(run.text for block in blocks for run in block.paragraphs[0].runs) == "Claim 1 " + text
+    assert blocks[0].paragraphs[0].runs[0] == Run("Claim 1 ", "number")
+    assert [block.paragraphs[0].space_before for block in blocks] == [0.5] + [0.0] * (len(blocks) - 1)
+    one_word = cut_blocks((Block((Paragraph((Run("x" * 2000),)),)),), frame, 1.0, room)
+    assert len(one_word) > 1 and "".join(b.paragraphs[0].runs[0].text for b in one_word) == "x" * 2000
