@@ -78,10 +78,11 @@ def test_the_fonts_are_inside_and_draw_every_character(minimal_pages: Path) -> N
 
 
 def test_html_is_written_only_when_asked_for(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert [output.format for output in plan_outputs(tmp_path, None)] == ["pdf", "docx"] * 3
+    assert [output.format for output in plan_outputs(tmp_path, None)] == \
+        ["pdf", "docx", "pdf", "docx", "pptx", "pdf", "docx"]  # the deck also as PowerPoint
     with pytest.raises(SystemExit):
         main(["build", "--help"])
-    assert "from pdf,docx,html (default: pdf,docx)" in " ".join(capsys.readouterr().out.split())
+    assert "from pdf,docx,pptx,html (default: pdf,docx,pptx)" in " ".join(capsys.readouterr().out.split())
 
 
 def test_two_builds_give_the_same_bytes(minimal_pages: Path, tmp_path: Path) -> None:
