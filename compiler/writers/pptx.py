@@ -241,7 +241,7 @@ class DeckWriter:
         style = look(run.role)
         element = etree.SubElement(paragraph_element, qn("a:r"))
         properties = etree.SubElement(element, qn("a:rPr"), lang=self.language,
-                                      sz=str(max(100, round(size * style.scale * 100))))
+                                      sz=str(max(100, round(size * style.scale * run.scale * 100))))
         # Weight and slant always written, never inherited: they are what the text was measured in.
         properties.set("b", "1" if run.bold or style.bold else "0")
         properties.set("i", "1" if run.italic or style.italic else "0")

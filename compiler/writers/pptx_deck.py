@@ -25,6 +25,7 @@ class Run:
     bold: bool = False
     italic: bool = False
     href: str | None = None
+    scale: float = 1.0  # times the role's size: a figure value at the size the planner chose
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,15 @@ def title_runs(text: object, continued: bool, markup: bool = True) -> tuple[Run,
 
 
 def claim_block(claim: dict[str, Any], first: bool) -> Block:
-    """A claim: its number, kind and text, then the quotes a slide shows, each with its paragraph."""
-    lines = [paragraph(Run(str(claim["number"]), "number"), Run("  "), kind_run(claim["kind"]), Run("  "),
-                       inline_runs(claim["text"]), space_before=0.0 if first else 0.45)]
+    """A claim: its number, kind and text, then the quotes a slide shows, each with its paragraph.
+
+    A claim the planner continued from the slide before (`continues`) shows its number without its kind.
+    """
+    lines = []
+    if claim["text"]:
+        kind = [] if claim.get("continues") else [kind_run(claim["kind"]), Run("  ")]
+        lines.append(paragraph(Run(str(claim["number"]), "number"), Run("  "), *kind, inline_runs(claim["text"]),
+                               space_before=0.0 if first else 0.45))
     for quote in claim["quotes"]:
         runs = [Run("“", "quote"), *inline_runs(quote["text"], "quote"), Run("”", "quote")]
         if quote.get("paragraph"):
@@ -146,10 +153,22 @@ def eyebrow_block(text: str) -> Block:
     return Block((paragraph(Run(text, "eyebrow")),), repeats=True)
 
 
+def item_text(item: Any) -> Any:
+    """An item's text: the item itself, or its "text" when the planner gives it as an entry."""
+    return item["text"] if isinstance(item, dict) else item
+
+
 def bullet_blocks(items: list[Any]) -> tuple[Block, ...]:
-    return tuple(Block((paragraph(inline_runs(item), bullet=True, indent=0.75,
+    return tuple(Block((paragraph(inline_runs(item_text(item)), bullet=True, indent=0.75,
                                   space_before=0.0 if index == 0 else 0.25),))
                  for index, item in enumerate(items))
+
+
+def goal_blocks(items: list[Any]) -> tuple[Block, ...]:
+    """A goal's body: its text when too long for a title (a "statement" entry), then its actions as bullets."""
+    statements = [item for item in items if isinstance(item, dict) and item.get("kind") == "statement"]
+    actions = [item for item in items if item not in statements]
+    return (*(Block((paragraph(inline_runs(item["text"])),)) for item in statements), *bullet_blocks(actions))
 
 
 def supports_block(claims: list[dict[str, Any]]) -> Block:
@@ -171,23 +190,47 @@ def figure_columns(count: int) -> int:
     return 4 if count > 6 else 3
 
 
-def figures_table(figures: list[dict[str, Any]]) -> Table:
-    """The key figures in a grid, each cell its value set large over its label."""
-    columns = figure_columns(len(figures))
+def figure_value(value: str, columns: int, size: float) -> Paragraph:
+    """A figure's value set large: at the size the planner chose (pt in the PDF deck), else by its length."""
+    if size:
+        runs = [replace(run, role="value-sized", scale=size / 23) for run in inline_runs(value)]
+        return paragraph(runs)
+    role = ("value-four" if columns == 4 else "value") + ("-long" if len(value) > LONG_FIGURE_VALUE else "")
+    return paragraph(inline_runs(value, role))
+
+
+def figures_table(figures: list[dict[str, Any]], columns: int = 0, size: float = 0) -> Table:
+    """The key figures in a grid, each cell its value set large over its label; `columns` to a row and the
+    value's `size` as the planner chose them (0: chosen here, as the PDF deck did before it chose)."""
+    columns = columns or figure_columns(len(figures))
     cells = []
     for figure in figures:
-        value = str(figure["value"])
-        role = ("value-four" if columns == 4 else "value") + ("-long" if len(value) > LONG_FIGURE_VALUE else "")
-        cells.append((paragraph(inline_runs(value, role)), paragraph(inline_runs(figure["label"], "label"),
-                                                                     space_before=0.1)))
+        cells.append((figure_value(str(figure["value"]), columns, size),
+                      paragraph(inline_runs(figure["label"], "label"), space_before=0.1)))
     rows = tuple(tuple(cells[start:start + columns]) for start in range(0, len(cells), columns))
     return Table(tuple([1 / columns] * columns), rows, rules="top")
 
 
 def timeline_table(entries: list[dict[str, Any]]) -> Table:
-    rows = tuple(((paragraph(Run(format_date(entry["date"]), "date")),),
+    """Date and event, a row each; an event continued from the slide before goes without its date."""
+    rows = tuple((() if entry.get("continues") else (paragraph(Run(format_date(entry["date"]), "date")),),
                   (paragraph(inline_runs(entry["event"])),)) for entry in entries)
     return Table((0.27, 0.73), rows, rules="bottom")
+
+
+def source_entry_blocks(entries: list[dict[str, Any]], view: dict[str, Any]) -> tuple[Block, ...]:
+    """The source slide from the planner's entries: title, publisher and date, author, URL, verification."""
+    blocks = []
+    for entry in entries:
+        if entry["kind"] == "verification":
+            runs = [Run(verification(view), "verification")]
+        elif entry["kind"] == "url":
+            whole = not entry.get("split") and entry["text"].lower().startswith(("http://", "https://"))
+            runs = [Run(entry["text"], "url", href=entry["text"] if whole else None)]
+        else:
+            runs = [replace(run, italic=run.italic or entry["kind"] == "title") for run in inline_runs(entry["text"])]
+        blocks.append(Block((paragraph(runs, space_before=0.0 if not blocks else 0.3),)))
+    return tuple(blocks)
 
 
 def source_blocks(view: dict[str, Any]) -> tuple[Block, ...]:
@@ -217,6 +260,42 @@ def verification(view: dict[str, Any]) -> str:
     return f"All {view['quote_count']} quotes were verified against the source text."
 
 
+def title_part_blocks(slide: Any, view: dict[str, Any], shows_source: bool) -> tuple[Block, ...]:
+    """The title slide's body from the planner's parts: subtitle, date and author, audience, then the source."""
+    brief = view["brief"]
+    blocks = []
+    for part in slide.items:
+        if part["kind"] == "subtitle":
+            blocks.append(Block((paragraph(inline_runs(part["text"])),)))
+        elif part["kind"] == "byline":
+            runs = [Run(format_date(brief["date"]), "meta")] if part.get("first") else []
+            if part["text"]:
+                runs += ([Run(" · ", "meta")] if runs else []) + inline_runs(part["text"], "meta")
+            blocks.append(Block((paragraph(runs, space_before=0.5),)))
+        elif part["kind"] == "audience":
+            lead = [Run("For ", "meta")] if part.get("first") else []
+            blocks.append(Block((paragraph(*lead, inline_runs(part["text"], "meta")),)))
+    if shows_source:
+        blocks.append(Block((paragraph(Run("On ", "title-source"), citation_runs(view["source"], "title-source"),
+                                       space_before=1.2),)))
+    return tuple(blocks)
+
+
+def title_slide(slide: Any, view: dict[str, Any]) -> DeckSlide:
+    """The title slide: from the planner's parts when it gives them (it may continue the slide), else the brief."""
+    notes = tuple(slide.notes)
+    if not slide.items:
+        return DeckSlide("title", TITLE_LAYOUT, title_runs(view["brief"]["title"], False),
+                         title_slide_blocks(view), notes=notes)
+    titles = [run for part in slide.items if part["kind"] == "title" for run in inline_runs(part["text"])]
+    from compiler import slides as planner  # the planner's title steps say whether the source line shows
+
+    steps = getattr(planner, "TITLE_STEPS", ())
+    shows_source = not slide.continued and (not steps or steps[getattr(slide, "step", 0)][2])
+    return DeckSlide("title", TITLE_LAYOUT, tuple(titles), title_part_blocks(slide, view, shows_source),
+                     notes=notes, continued=slide.continued)
+
+
 def title_slide_blocks(view: dict[str, Any]) -> tuple[Block, ...]:
     brief = view["brief"]
     blocks = []
@@ -239,11 +318,11 @@ def deck_slide(slide: Any, view: dict[str, Any]) -> DeckSlide:
     notes = tuple(slide.notes)
     content = dict(kind=kind, layout=CONTENT_LAYOUT, notes=notes, continued=slide.continued)
     if kind == "title":
-        return DeckSlide(kind, TITLE_LAYOUT, title_runs(view["brief"]["title"], False),
-                         title_slide_blocks(view), notes=notes)
+        return title_slide(slide, view)
     if kind == "bottom-line":
-        statement = Block((paragraph(inline_runs(view["brief"]["bottom_line"], "statement")),))
-        return DeckSlide(title=title_runs(slide.title, False, markup=False), blocks=(statement,), **content)
+        statements = [item_text(item) for item in slide.items] or [view["brief"]["bottom_line"]]
+        blocks = tuple(Block((paragraph(inline_runs(text, "statement")),)) for text in statements)
+        return DeckSlide(title=title_runs(slide.title, slide.continued, markup=False), blocks=blocks, **content)
     if kind == "claims":
         blocks = [eyebrow_block(slide.eyebrow)] if slide.eyebrow else []
         blocks += [claim_block(claim, index == 0) for index, claim in enumerate(slide.items)]
@@ -251,13 +330,13 @@ def deck_slide(slide: Any, view: dict[str, Any]) -> DeckSlide:
                          **content)
     if kind == "goal":
         blocks = [eyebrow_block(slide.eyebrow)] if slide.eyebrow else []
-        blocks += bullet_blocks(slide.items)
+        blocks += goal_blocks(slide.items)
         if slide.supporting:
             blocks.append(supports_block(slide.supporting))
         return DeckSlide(title=title_runs(slide.title, slide.continued), blocks=tuple(blocks), **content)
     if kind == "figures":
-        return DeckSlide(title=title_runs(slide.title, slide.continued, markup=False),
-                         table=figures_table(slide.items), **content)
+        table = figures_table(slide.items, getattr(slide, "columns", 0), getattr(slide, "size", 0))
+        return DeckSlide(title=title_runs(slide.title, slide.continued, markup=False), table=table, **content)
     if kind == "timeline":
         return DeckSlide(title=title_runs(slide.title, slide.continued, markup=False),
                          table=timeline_table(slide.items), **content)
@@ -265,8 +344,8 @@ def deck_slide(slide: Any, view: dict[str, Any]) -> DeckSlide:
         return DeckSlide(title=title_runs(slide.title, slide.continued, markup=False),
                          blocks=bullet_blocks(slide.items), **content)
     if kind == "source":
-        return DeckSlide(title=title_runs(slide.title, False, markup=False), blocks=source_blocks(view),
-                         **content)
+        blocks = source_entry_blocks(slide.items, view) if slide.items else source_blocks(view)
+        return DeckSlide(title=title_runs(slide.title, slide.continued, markup=False), blocks=blocks, **content)
     raise ValueError(f"the PowerPoint writer has no slide for the planner's layout {slide.layout!r}")
 
 

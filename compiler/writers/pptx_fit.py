@@ -116,7 +116,7 @@ def pieces(runs: tuple[Run, ...], size: float) -> list[Piece]:
     for run in runs:
         style = look(run.role)
         font = run_font(style.serif, run.bold or style.bold, run.italic or style.italic)
-        points = size * style.scale
+        points = size * style.scale * run.scale
         for char in run.text.upper() if style.caps else run.text:
             width = char_width(char, font) * points
             if char in (SPACE, "\t"):
@@ -156,7 +156,7 @@ def line_pitch(para: Paragraph, size: float, line_spacing: float) -> float:
     Exact spacing (not a share of the font's height) makes PowerPoint and Impress, which read font
     heights differently, set the same lines the same distance apart, so the measure holds in both.
     """
-    pitches = [size * look(run.role).scale * (look(run.role).line or line_spacing) for run in para.runs]
+    pitches = [size * look(run.role).scale * run.scale * (look(run.role).line or line_spacing) for run in para.runs]
     return max(pitches, default=size * line_spacing)
 
 

@@ -56,6 +56,7 @@ LOOKS = {
     "value-long": Look(scale=30 / 23, bold=True, colour="accent", line=1.05),
     "value-four": Look(scale=38 / 23, bold=True, colour="accent", line=1.05),  # 7 or 8 figures, 4 to a row
     "value-four-long": Look(scale=26 / 23, bold=True, colour="accent", line=1.05),
+    "value-sized": Look(bold=True, colour="accent", line=1.05),  # scaled by the run to the planner's size
     "label": Look(colour="grey-dark"),
     "date": Look(bold=True, colour="accent"),
     "meta": Look(scale=16 / 23, colour="grey"),
