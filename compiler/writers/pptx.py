@@ -311,7 +311,7 @@ class DeckWriter:
         if brief.get("classification"):
             runs += inline_runs(brief["classification"], "classification")
         if number > 1:
-            runs += ([Run("  ·  ")] if runs else []) + inline_runs(brief["title"])
+            runs += ([Run("  ·  ")] if runs else []) + [Run(footer_title(brief))]
         if footer is not None and runs:
             shape = clone(slide, footer)
             frame = placeholder_frame(self.deck, footer, BODY_LINE_SPACING)
@@ -352,6 +352,16 @@ class DeckWriter:
             run = etree.SubElement(para, qn("a:r"))
             etree.SubElement(run, qn("a:rPr"), lang=self.language)
             etree.SubElement(run, qn("a:t")).text = " ".join(line.split())
+
+
+def footer_title(brief: dict[str, Any]) -> str:
+    """The title the footer shows: the PDF deck's footer title, cut at a word when the planner cuts it."""
+    from compiler import slides as planner
+
+    title = plain_text(brief["title"])
+    if hasattr(planner, "shorten_words") and hasattr(planner, "DECK_TITLE_CHARS"):
+        return planner.shorten_words(title, planner.DECK_TITLE_CHARS)
+    return title
 
 
 def plain(runs: tuple[Run, ...]) -> str:
