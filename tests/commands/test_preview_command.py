@@ -71,7 +71,7 @@ def test_preview_shows_updates_and_survives_errors(tmp_path: Path, browser: obje
     brief = make_project(tmp_path)
     with Session(tmp_path, "preview", "--out", "out", "--port", "0") as preview:
         url, port = URL.fullmatch(preview.next_line()).groups()
-        assert "first build: wrote 6 files" in preview.next_line()
+        assert "first build: wrote 7 files" in preview.next_line()
         browser.get(url)
         memo = page_texts(browser, "memo")
         assert len(memo) == 1 and "The first claim." in memo[0]

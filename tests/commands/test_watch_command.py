@@ -41,11 +41,11 @@ def test_watch_rebuilds_on_save_and_keeps_the_last_good_files(tmp_path: Path) ->
     brief = make_project(tmp_path)
     with Session(tmp_path, "watch", "--out", "out") as watch:
         assert watch.next_line() == f"watching content/, {TEMPLATES_DIR}/; Ctrl-C to stop"
-        assert re.fullmatch(REBUILT.format(cause="first build", result="wrote 6 files"), watch.next_line())
+        assert re.fullmatch(REBUILT.format(cause="first build", result="wrote 7 files"), watch.next_line())
         assert "The first claim." in memo_text(tmp_path)
 
         brief.write_text(BRIEF.replace("CLAIM", "The claim, saved again."), encoding="utf-8")
-        assert re.fullmatch(REBUILT.format(cause="content/brief.yaml changed", result="wrote 6 files"),
+        assert re.fullmatch(REBUILT.format(cause="content/brief.yaml changed", result="wrote 7 files"),
                             watch.next_line())
         assert "The claim, saved again." in memo_text(tmp_path)
 
