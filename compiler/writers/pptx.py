@@ -30,8 +30,8 @@ from compiler.reproducible import utc_datetime
 from compiler.writers import WriteResult
 from compiler.writers.docx_package import fit_core_property
 from compiler.writers.pptx_deck import Block, DeckSlide, Paragraph, Run, Table, inline_runs, plan_deck
-from compiler.writers.pptx_fit import (EMU_PER_PT, Frame, blocks_height, cut_blocks, fit_blocks, fit_table,
-                                       line_pitch, row_heights, scales, stacked_height)
+from compiler.writers.pptx_fit import (EMU_PER_PT, Frame, blocks_height, cut_blocks, cut_paragraph, fit_blocks,
+                                       fit_table, line_pitch, row_heights, scales, stacked_height)
 from compiler.writers.pptx_package import (BODY_TYPES, TITLE_TYPES, Layouts, clone, find_layouts,
                                            find_placeholder, open_reference, placeholder_frame)
 from compiler.writers.pptx_styles import COLOURS, FLOOR_SIZE, FULL_WIDTH_EMU, SERIF, look
@@ -133,9 +133,9 @@ class DeckWriter:
         """
         title_frame, body_frame = self.frames(self.layouts[slide.layout])
         floor = self.floor / 2 if slide.kind == "title" else self.floor
-        parts = [slide]
+        parts = self.split_title(slide, title_frame) if title_frame is not None else [slide]
         if body_frame is not None and slide.kind != "title":
-            parts = self.split(slide, body_frame)
+            parts = [piece for part in parts for piece in self.split(part, body_frame)]
         fitted = []
         for part in parts:
             title_scale = 1.0
@@ -151,6 +151,21 @@ class DeckWriter:
                     raise self.too_long(part, "its text")
             fitted.append(Fitted(part, title_scale, body_scale))
         return fitted
+
+    def split_title(self, slide: DeckSlide, frame: Frame) -> list[DeckSlide]:
+        """The slide, or, when its title is longer than the title placeholder holds even at the floor, its
+        title cut after a word over as many slides, the body with the last part."""
+        if fit_blocks((title_block(slide),), frame, self.floor) is not None:
+            return [slide]
+        lowest = min(scales(frame, self.floor))
+        cut = cut_paragraph(title_block(slide).paragraphs[0], frame, lowest, frame.height)
+        self.warnings.append(f"the title “{plain(slide.title)[:60]}…” is longer than the title placeholder "
+                             f"holds; it continues over {len(cut)} slides")
+        last = len(cut) - 1
+        return [replace(slide, title=part.runs, blocks=slide.blocks if index == last else (),
+                        table=slide.table if index == last else None, notes=slide.notes if index == 0 else (),
+                        continued=slide.continued or index > 0)
+                for index, part in enumerate(cut)]
 
     def split(self, slide: DeckSlide, frame: Frame) -> list[DeckSlide]:
         """The slide, or its blocks (table rows) spread over as few slides as fit at the floor, in order."""

@@ -463,3 +463,17 @@ def test_a_claim_taller_than_a_slide_continues_cut_after_a_word(tmp_path: Path) 
     assert len(claim_slides) >= 3
     body = " ".join(" ".join(slide_texts(slide)) for slide in claim_slides)
     assert words(body).count("word449") == 1 and [w for w in words(body) if w.startswith("word")] == words(claim)
+
+
+def test_a_title_longer_than_its_placeholder_continues_over_slides(tmp_path: Path) -> None:
+    title = " ".join(f"title{n}" for n in range(120))
+    brief = tmp_path / "long-title.yaml"
+    brief.write_text((ROOT / "tests" / "cases" / "minimal" / "brief.yaml").read_text()
+                     .replace("title: A brief", f"title: {title}"))
+    out = tmp_path / "out"
+    assert build(out, brief, formats="pptx") == 0
+    presentation = Presentation(str(out / "long-title" / "slides.pptx"))
+    openers = [slide for slide in presentation.slides if slide.slide_layout.name == "Title Slide"]
+    assert len(openers) > 1
+    assert words(" ".join(slide.shapes.title.text for slide in openers)) == words(title)
+    assert "27 November 2026" in " ".join(" ".join(slide_texts(slide)) for slide in openers)
