@@ -129,13 +129,13 @@ class DeckWriter:
     def fit(self, slide: DeckSlide) -> list[Fitted]:
         """The slides a planned slide becomes: one, unless its body cannot fit even at the floor.
 
-        The title slide never continues: its smaller lines (date, source) may go to half the floor.
+        The title slide's smaller lines (date, source) may go to half the floor before it continues.
         """
         title_frame, body_frame = self.frames(self.layouts[slide.layout])
         floor = self.floor / 2 if slide.kind == "title" else self.floor
         parts = self.split_title(slide, title_frame) if title_frame is not None else [slide]
-        if body_frame is not None and slide.kind != "title":
-            parts = [piece for part in parts for piece in self.split(part, body_frame)]
+        if body_frame is not None:
+            parts = [piece for part in parts for piece in self.split(part, body_frame, floor)]
         fitted = []
         for part in parts:
             title_scale = 1.0
@@ -167,16 +167,16 @@ class DeckWriter:
                         continued=slide.continued or index > 0)
                 for index, part in enumerate(cut)]
 
-    def split(self, slide: DeckSlide, frame: Frame) -> list[DeckSlide]:
+    def split(self, slide: DeckSlide, frame: Frame, floor: float) -> list[DeckSlide]:
         """The slide, or its blocks (table rows) spread over as few slides as fit at the floor, in order."""
-        lowest = min(scales(frame, self.floor))
+        lowest = min(scales(frame, floor))
         if slide.table is not None:
             groups = pack(row_heights(slide.table, frame, lowest), frame.height)
             if len(groups) == 1:
                 return [slide]
             parts = [continued(slide, index, table=replace(slide.table, rows=slide.table.rows[first:end]))
                      for index, (first, end) in enumerate(groups)]
-        elif fit_blocks(slide.blocks, frame, self.floor) is not None:
+        elif fit_blocks(slide.blocks, frame, floor) is not None:
             return [slide]
         else:
             lead = tuple(block for block in slide.blocks if block.repeats)  # the eyebrow, on every part

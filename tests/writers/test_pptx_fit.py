@@ -77,7 +77,7 @@ def test_a_body_too_long_for_its_placeholder_continues_with_its_eyebrow_and_titl
     slide = DeckSlide("claims", "Title and Content", (Run("Six facts"),), (eyebrow, *claims), notes=("Say this.",))
     small = Frame(em("word " * 20), 4 * SIZE * 1.24 * 3, SIZE, 1.24)
 
-    parts = writer.split(slide, small)
+    parts = writer.split(slide, small, writer.floor)
 
     assert len(parts) > 1
     assert [part.blocks[0] for part in parts] == [eyebrow] * len(parts)
