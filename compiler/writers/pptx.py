@@ -170,6 +170,10 @@ class DeckWriter:
     def split(self, slide: DeckSlide, frame: Frame, floor: float) -> list[DeckSlide]:
         """The slide, or its blocks (table rows) spread over as few slides as fit at the floor, in order."""
         lowest = min(scales(frame, floor))
+        if slide.table is not None and max(row_heights(slide.table, frame, lowest)) > frame.height:
+            # A row taller than a slide cannot be cut: its cells go one after another, as text that can.
+            blocks = tuple(Block(cell) for row in slide.table.rows for cell in row if cell)
+            return self.split(replace(slide, table=None, blocks=blocks), frame, floor)
         if slide.table is not None:
             groups = pack(row_heights(slide.table, frame, lowest), frame.height)
             if len(groups) == 1:
