@@ -448,14 +448,17 @@ def test_a_reference_decks_links_out_are_neither_followed_nor_copied(tmp_path: P
     assert b"hlinkClick" not in layouts and b"Tracker" not in layouts
 
 
+def minimal_deck(tmp_path: Path, name: str, line: str, replacement: str):
+    """The deck of the minimal case with one of its lines replaced, built as `name`."""
+    brief = tmp_path / f"{name}.yaml"
+    brief.write_text((ROOT / "tests" / "cases" / "minimal" / "brief.yaml").read_text().replace(line, replacement))
+    assert build(tmp_path / "out", brief, formats="pptx") == 0
+    return Presentation(str(tmp_path / "out" / name / "slides.pptx"))
+
+
 def test_a_claim_taller_than_a_slide_continues_cut_after_a_word(tmp_path: Path) -> None:
     claim = " ".join(f"word{n}" for n in range(450))  # some 3,400 characters: three slides of text
-    brief = tmp_path / "long-claim.yaml"
-    brief.write_text((ROOT / "tests" / "cases" / "minimal" / "brief.yaml").read_text()
-                     .replace("text: One claim.", f"text: {claim}"))
-    out = tmp_path / "out"
-    assert build(out, brief, formats="pptx") == 0
-    presentation = Presentation(str(out / "long-claim" / "slides.pptx"))
+    presentation = minimal_deck(tmp_path, "long-claim", "text: One claim.", f"text: {claim}")
     claim_slides = [slide for slide in presentation.slides if slide.shapes.title.text.startswith("The article rests")]
     assert [slide.shapes.title.text for slide in claim_slides] == \
         ["The article rests on 1 checkable fact"] + ["The article rests on 1 checkable fact (continued)"] * (
@@ -467,12 +470,7 @@ def test_a_claim_taller_than_a_slide_continues_cut_after_a_word(tmp_path: Path) 
 
 def test_a_title_longer_than_its_placeholder_continues_over_slides(tmp_path: Path) -> None:
     title = " ".join(f"title{n}" for n in range(120))
-    brief = tmp_path / "long-title.yaml"
-    brief.write_text((ROOT / "tests" / "cases" / "minimal" / "brief.yaml").read_text()
-                     .replace("title: A brief", f"title: {title}"))
-    out = tmp_path / "out"
-    assert build(out, brief, formats="pptx") == 0
-    presentation = Presentation(str(out / "long-title" / "slides.pptx"))
+    presentation = minimal_deck(tmp_path, "long-title", "title: A brief", f"title: {title}")
     openers = [slide for slide in presentation.slides if slide.slide_layout.name == "Title Slide"]
     assert len(openers) > 1
     assert words(" ".join(slide.shapes.title.text for slide in openers)) == words(title)
