@@ -31,11 +31,12 @@ class DocumentType:
 DOCUMENT_TYPES: tuple[DocumentType, ...] = (
     DocumentType("memo", "briefing memo", "memo.html.j2", "memo.css", "{paper} portrait", 1, 4,
                  overflow_hint="shorten the summary, claims or notes"),
-    # 16:9; each slide must fit its page (checked after layout), so the deck has no page budget.
+    # 16:9; the planner fits every slide to its page from measured layout, splitting what must be
+    # split, and the writer checks each did, so the deck has no page budget.
     DocumentType("slides", "slide deck", "slides.html.j2", "slides.css", "320mm 180mm", 1, None,
                  slide_deck=True, formats=("pptx",),
-                 overflow_hint="shorten the text on that slide (long groups of claims, figures and "
-                 "takeaways are split over slides, but each single item must fit one slide)"),
+                 overflow_hint="the planner should have continued it on the next slide: shorten the "
+                 "longest text on it, and please report this with the brief file"),
     DocumentType("factsheet", "factsheet", "factsheet.html.j2", "factsheet.css", "{paper} portrait",
                  1, 1, over_budget_fails=True, chooses_content=True,
                  overflow_hint="please report it: the factsheet chooses what fits its page, so this "

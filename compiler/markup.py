@@ -44,8 +44,11 @@ def render_inline(text: str) -> Markup:
     """One text field as safe inline HTML: emphasis, strong and http(s)/mailto links only.
 
     A Keyed text comes in a span naming its key path and the digest of its value, which the Word
-    writer turns into the marker `briefing pull` reads back.
+    writer turns into the marker `briefing pull` reads back. Text already rendered (Markup: a part
+    of a field the slide planner cut) is returned as it is.
     """
+    if isinstance(text, Markup):
+        return text
     html = Markup(_PARSER.renderInline(text).strip())
     if not isinstance(text, Keyed):
         return html

@@ -20,7 +20,7 @@ from compiler.locations import TEMPLATES_DIR
 from compiler.markers import keyed
 from compiler.markup import plain_text, render_inline, render_paragraphs
 from compiler.reproducible import document_date
-from compiler.slides import plan_slides
+from compiler.slides import deck_view, describe_length, plan_slides
 from compiler.text import balance, format_date
 
 DEFAULT_PAPER = "a4"
@@ -161,6 +161,7 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
     view["sheet"] = None
     template = create_environment().get_template(doctype.template)
     if doctype.slide_deck:
+        view.update(deck_view(view))
         view["slides"] = plan_slides(view, brief, template)
     if doctype.chooses_content:
         view["sheet"], view["warnings"] = plan_factsheet(view, brief, template)
@@ -195,4 +196,4 @@ def render_html(brief: Brief, doctype: DocumentType, options: BuildOptions) -> R
     view = build_view(brief, doctype, options)
     return RenderedDocument(doctype=doctype, brief=brief, html=template.render(view), page=view["page"],
                             slides=tuple(view["slides"]),
-                            warnings=tuple(view["warnings"]))
+                            warnings=tuple(view["warnings"]) + describe_length(view["slides"]))

@@ -1,22 +1,41 @@
-"""The slide planner: the deck as slides, long groups split where the real layout says they must."""
+"""The slide planner: the deck as slides, every slide filled from heights the real layout measures."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from jinja2 import Template
+from markupsafe import Markup
 
 from compiler.content.model import Brief
-from compiler.markup import PARAGRAPH_BREAK, plain_text
-from compiler.text import balance, format_date
+from compiler.markup import PARAGRAPH_BREAK, plain_text, render_inline
+from compiler.text import format_date
 
 SLIDE_QUOTES = 1  # quotes per claim on a slide; the memo carries them all
-SLIDE_FIGURES = 8  # two rows of four
 MEASURE_PAGE_SLIDES = 12  # the page the planner measures on is this many slides tall
 PX_PER_MM = 96 / 25.4
 FIT_SLACK = 2.0  # CSS px kept free at a slide's foot, against rounding between two layouts
+HALF_FULL = 0.5  # every slide but a group's last is at least this full
+BRIEFING_SLIDES = 20  # about a slide a minute of a 20-minute briefing
+LONG_GOAL_TITLE = "The article sets this goal"  # over a goal whose text would fill half its slide as a title
+DECK_TITLE_CHARS = 90  # the title in every slide's footer, cut at a word past this
+
+# Figures: the value's size steps down, by measured layout, to the last (the floor) before the
+# figures go fewer to a row. A value may take up to FIGURE_VALUE_LINES lines, never breaking a word.
+FIGURE_SIZES_PT = (46, 40, 34, 30, 26)
+FIGURE_VALUE_LINES = 3
+FOUR_UP_SMALLEST_PT = 34  # past eight figures, rows of four only at this size or larger
+SLIDE_WIDTH_MM = 280  # the content width of a 320 mm slide less its 20 mm side margins
+FIGURE_GAP_MM = 10  # between figures in a row
+FIGURE_ROW_GAP_MM = 9  # between rows
+
+# The title slide: the first step whose measured content clears the source line is used; the last
+# steps leave the source line to the source slide. (title pt, top padding mm, source shown)
+TITLE_STEPS = ((44, 26, True), (40, 16, True), (34, 8, True), (30, 0, True), (30, 0, False), (26, 0, False))
+TITLE_SOURCE_GAP = 4 * PX_PER_MM  # kept free between the title block and the source line
 
 
 @dataclass
@@ -31,6 +50,9 @@ class Slide:
     number: int = 0
     supporting: list[dict[str, Any]] = field(default_factory=list)
     eyebrow: str = ""
+    columns: int = 1  # figures to a row (figures slides)
+    size: float = 0  # figures: the value's size (pt); title slide: the title's size (pt)
+    step: int = 0  # the title slide's fitting step (index into TITLE_STEPS)
 
     @property
     def anchor(self) -> str:
@@ -43,6 +65,48 @@ class Slide:
         return f"slide {self.number} “{plain_text(self.title)}{' (continued)' if self.continued else ''}”"
 
 
+@dataclass(frozen=True)
+class Cut:
+    """A place to split an item: after line `y` ends, `count` visible characters into flow field `field`."""
+
+    y: float
+    field: int
+    count: int
+    line: float = 0.0  # the height of that line: either part, set anew, may take one line more
+
+
+@dataclass
+class Block:
+    """One item as laid out under its slide's title (CSS px) and where it may be split."""
+
+    top: float
+    bottom: float
+    cuts: list[Cut] = field(default_factory=list)
+
+
+@dataclass
+class Extent:
+    """Where a draft's items sit when laid out one after another under the slide's title (CSS px)."""
+
+    blocks: list[Block]
+    tail: float | None  # bottom of what follows the last item on the last slide (a goal's claims line)
+    room: float  # height from the first item's top to the foot of a "(continued)" slide's body
+    room_first: float  # the same on the first slide, whose title may take a line less
+
+
+@dataclass(frozen=True)
+class Piece:
+    """An item, or the part of it between two cuts (None: its start, its end), on one slide."""
+
+    index: int
+    start: Cut | None = None
+    end: Cut | None = None
+
+
+Fields = Callable[[Any], list[str]]
+Rebuild = Callable[[Any, list[str], bool, bool], Any]
+
+
 @dataclass
 class Draft:
     """A slide before it is split: all its items, and how to write the notes of the slides it becomes."""
@@ -50,18 +114,11 @@ class Draft:
     slide: Slide
     notes_for: Callable[[list[Any]], list[str]] | None = None  # per-slide notes; None: first slide only
     splits: bool = True  # False: the items stay on one slide whatever their height
+    fields: Fields | None = None  # an item's text fields that may flow over slides, in reading order
+    rebuild: Rebuild | None = None  # the item with those fields cut to (fields, is first part, is last)
 
 
-@dataclass
-class Extent:
-    """Where a draft's items sit when laid out one after another under the slide's title (CSS px)."""
-
-    tops: list[float]
-    bottoms: list[float]
-    tail: float | None  # bottom of what follows the last item on the last slide (a goal's claims line)
-    room: float  # height from the first item's top to the foot of a "(continued)" slide's body
-    room_first: float  # the same on the first slide, whose title may take a line less
-
+# Drafting -----------------------------------------------------------------------------------------
 
 def claim_group_title(group: dict[str, Any]) -> str:
     """The assertion heading a claim group's slide."""
@@ -76,10 +133,12 @@ def claim_group_title(group: dict[str, Any]) -> str:
 
 
 def claim_notes(group: dict[str, Any], claims: list[dict[str, Any]]) -> list[str]:
-    """What the presenter says over some claims of a group, with each claim's kind."""
+    """What the presenter says over some claims of a group, with each claim's kind (once per claim)."""
     notes = [f"{group['heading']}: {group['explained']}."]
     for claim in claims:
-        line = f"Claim {claim['number']} ({claim['kind']}): {plain_text(claim['text'])}"
+        if claim.get("continues"):
+            continue
+        line = f"Claim {claim['number']} ({claim['kind']}): {plain_text(claim['whole'])}"
         if claim.get("note"):
             line += f" Analyst’s note: {plain_text(claim['note'])}"
         if claim["more_quotes"]:
@@ -88,16 +147,39 @@ def claim_notes(group: dict[str, Any], claims: list[dict[str, Any]]) -> list[str
     return notes
 
 
+def claim_fields(claim: dict[str, Any]) -> list[str]:
+    """A claim's text, then its quote's."""
+    return [claim["text"], *(quote["text"] for quote in claim["quotes"])]
+
+
+def rebuild_claim(claim: dict[str, Any], parts: list[str], first: bool, last: bool) -> dict[str, Any]:
+    """The part of a claim one slide shows: its text's part, its quote's part (¶ with the quote's end)."""
+    quotes = [dict(quote, text=part, paragraph=quote.get("paragraph") if last else None)
+              for quote, part in zip(claim["quotes"], parts[1:]) if part]
+    return dict(claim, text=parts[0], quotes=quotes, continues=not first)
+
+
 def draft_claim_slides(view: dict[str, Any]) -> list[Draft]:
     """One draft per claim group, each claim with the quotes a slide shows."""
     drafts = []
     for group in view["claim_groups"]:
-        claims = [dict(claim, quotes=claim["quotes"][:SLIDE_QUOTES],
+        claims = [dict(claim, quotes=claim["quotes"][:SLIDE_QUOTES], whole=claim["text"], continues=False,
                        more_quotes=max(len(claim["quotes"]) - SLIDE_QUOTES, 0)) for claim in group["claims"]]
         slide = Slide(f"claims kind-{group['kind']}", claim_group_title(group), claims,
                       eyebrow=f"{group['heading']}: {group['explained']}")
-        drafts.append(Draft(slide, lambda run, group=group: claim_notes(group, run)))
+        drafts.append(Draft(slide, lambda run, group=group: claim_notes(group, run),
+                            fields=claim_fields, rebuild=rebuild_claim))
     return drafts
+
+
+def text_fields(item: str) -> list[str]:
+    """An item that is one text field."""
+    return [item]
+
+
+def rebuild_text(item: str, parts: list[str], first: bool, last: bool) -> str:
+    """The part of a one-field item one slide shows."""
+    return parts[0]
 
 
 def draft_goal_slides(view: dict[str, Any]) -> list[Draft]:
@@ -107,20 +189,84 @@ def draft_goal_slides(view: dict[str, Any]) -> list[Draft]:
         notes = [f"Goal: {plain_text(goal['text'])}"]
         notes += [f"Supported by claim {c['number']} ({c['kind']}): {plain_text(c['text'])}"
                   for c in goal["supporting"]]
-        slide = Slide("goal", goal["text"], goal["actions"], notes, supporting=goal["supporting"],
+        actions = [{"kind": "action", "text": action} for action in goal["actions"]]
+        slide = Slide("goal", goal["text"], actions, notes, supporting=goal["supporting"],
                       eyebrow="Goal the article sets")
-        drafts.append(Draft(slide))
+        drafts.append(Draft(slide, fields=entry_fields, rebuild=rebuild_entry_text))
     return drafts
 
 
+def goal_in_body(draft: Draft) -> Draft:
+    """A goal too long to be its slide's title: a short title, the goal's text first in the body."""
+    slide = draft.slide
+    items = [{"kind": "statement", "text": slide.title}, *slide.items]
+    return replace(draft, slide=replace(slide, title=LONG_GOAL_TITLE, items=items))
+
+
+def entry_fields(entry: dict[str, Any]) -> list[str]:
+    """An entry's one text field."""
+    return [entry["text"]]
+
+
+def rebuild_entry_text(entry: dict[str, Any], parts: list[str], first: bool, last: bool) -> dict[str, Any]:
+    """The part of an entry one slide shows."""
+    return dict(entry, text=parts[0])
+
+
+def figure_fields(figure: dict[str, Any]) -> list[str]:
+    """A figure's value, then its label."""
+    return [str(figure["value"]), figure["label"]]
+
+
+def rebuild_figure(figure: dict[str, Any], parts: list[str], first: bool, last: bool) -> dict[str, Any]:
+    """The part of a figure (a value or label longer than a slide) one slide shows."""
+    return dict(figure, value=parts[0], label=parts[1])
+
+
+def figure_notes(figures: list[dict[str, Any]]) -> list[str]:
+    """What the presenter says over the figures."""
+    return [f"{plain_text(str(f['value']))}: {plain_text(f['label'])}" for f in figures]
+
+
+def figure_columns(count: int) -> int:
+    """Figures to a row for `count` figures: 2 + 2 for four, rows of four for seven or eight, else three."""
+    return {1: 1, 2: 2, 4: 2, 7: 4, 8: 4}.get(count, 3)
+
+
+def figure_width_mm(columns: int) -> float:
+    """The width of one figure when `columns` share a row."""
+    return (SLIDE_WIDTH_MM - FIGURE_GAP_MM * (columns - 1)) / columns
+
+
+def figure_probes(count: int) -> list[tuple[int, float]]:
+    """The (columns, value size) layouts measured for `count` figures, in order of preference."""
+    columns = figure_columns(count)
+    probes = [(columns, size) for size in FIGURE_SIZES_PT]
+    if count > 8:  # many figures: four to a row may take fewer slides, if the values stay large
+        probes += [(4, size) for size in FIGURE_SIZES_PT if size >= FOUR_UP_SMALLEST_PT]
+    probes += [(fewer, FIGURE_SIZES_PT[-1]) for fewer in (2, 1) if fewer < columns]
+    if (1, FIGURE_SIZES_PT[-1]) not in probes:
+        probes.append((1, FIGURE_SIZES_PT[-1]))
+    return probes
+
+
 def draft_figure_slides(view: dict[str, Any]) -> list[Draft]:
-    """The key figures, up to eight to a slide (three to a row; four for seven or eight), numbers large."""
+    """The key figures as one draft; the planner chooses their size and rows from measured layout."""
     figures = view["figures"]
-    notes = [f"{plain_text(str(f['value']))}: {plain_text(f['label'])}" for f in figures]
-    title = "The numbers the article puts forward"
-    return [Draft(Slide("figures", title, run, notes if index == 0 else [], continued=index > 0),
-                  splits=False)
-            for index, run in enumerate(balance(figures, SLIDE_FIGURES) if figures else [])]
+    if not figures:
+        return []
+    slide = Slide("figures", "The numbers the article puts forward", figures, figure_notes(figures))
+    return [Draft(slide, fields=figure_fields, rebuild=rebuild_figure)]
+
+
+def timeline_fields(entry: dict[str, Any]) -> list[str]:
+    """A timeline entry's event."""
+    return [entry["event"]]
+
+
+def rebuild_entry(entry: dict[str, Any], parts: list[str], first: bool, last: bool) -> dict[str, Any]:
+    """The part of a timeline entry one slide shows; its date with its first part."""
+    return dict(entry, event=parts[0], continues=not first)
 
 
 def draft_timeline_slides(view: dict[str, Any]) -> list[Draft]:
@@ -132,17 +278,75 @@ def draft_timeline_slides(view: dict[str, Any]) -> list[Draft]:
     first, last = str(timeline[0]["date"])[:4], str(timeline[-1]["date"])[:4]
     marks = "the date the article marks" if len(timeline) == 1 else "the dates the article marks"
     title = f"From {first} to {last}: {marks}" if first != last else f"{first}: {marks}"
-    return [Draft(Slide("timeline", title, timeline, notes))]
+    entries = [dict(entry, continues=False) for entry in timeline]
+    return [Draft(Slide("timeline", title, entries, notes), fields=timeline_fields, rebuild=rebuild_entry)]
+
+
+def statement_fields(statement: dict[str, Any]) -> list[str]:
+    """The bottom line's text."""
+    return [statement["text"]]
+
+
+def rebuild_statement(statement: dict[str, Any], parts: list[str], first: bool, last: bool) -> dict[str, Any]:
+    """The part of the bottom line one slide shows."""
+    return dict(statement, text=parts[0])
+
+
+def draft_source_slides(view: dict[str, Any]) -> list[Draft]:
+    """The source slide: title, publisher and date, author, URL, and whether the quotes were checked."""
+    source = view["source"]
+    entries = [{"kind": "title", "text": source["title"]},
+               {"kind": "publisher", "text": f"{source['publisher']}, {format_date(source['date'])}"}]
+    if source.get("author"):
+        entries.append({"kind": "author", "text": source["author"]})
+    if source.get("url"):
+        entries.append({"kind": "url", "text": source["url"], "split": False})
+    entries.append({"kind": "verification", "text": ""})
+    slide = Slide("source", "Source", entries, notes=["Quotes and paragraph numbers refer to this text."])
+    return [Draft(slide, fields=source_fields, rebuild=rebuild_source)]
+
+
+def source_fields(entry: dict[str, Any]) -> list[str]:
+    """A source-slide entry's text (the check line has none of the brief's)."""
+    return [entry["text"]] if entry["text"] else []
+
+
+def rebuild_source(entry: dict[str, Any], parts: list[str], first: bool, last: bool) -> dict[str, Any]:
+    """The part of a source-slide entry one slide shows (a URL cut in two is no longer a link)."""
+    return dict(entry, text=parts[0], split=True) if parts else entry
+
+
+def title_parts(brief: dict[str, Any]) -> list[dict[str, Any]]:
+    """The title slide's parts: the title, the subtitle, the date and author, the audience."""
+    parts = [{"kind": "title", "text": brief["title"], "first": True}]
+    if brief.get("subtitle"):
+        parts.append({"kind": "subtitle", "text": brief["subtitle"], "first": True})
+    parts.append({"kind": "byline", "text": brief.get("author", ""), "first": True})
+    if brief.get("audience"):
+        parts.append({"kind": "audience", "text": brief["audience"], "first": True})
+    return parts
+
+
+def part_fields(part: dict[str, Any]) -> list[str]:
+    """A title-slide part's text, if it has one."""
+    return [part["text"]] if part["text"] else []
+
+
+def rebuild_part(part: dict[str, Any], parts: list[str], first: bool, last: bool) -> dict[str, Any]:
+    """The piece of a title-slide part one slide shows (the date and "For" with its first piece)."""
+    return dict(part, text=parts[0], first=first) if parts else part
 
 
 def draft_slides(view: dict[str, Any]) -> list[Draft]:
     """The whole deck in order, each splittable slide still holding all its items."""
     brief = view["brief"]
     drafts = [
-        Draft(Slide("title", brief["title"], notes=[f"Briefing on: {plain_text(view['source']['title'])}"]),
-              splits=False),
-        Draft(Slide("bottom-line", "Bottom line",
-                    notes=[plain_text(brief["bottom_line"]), *summary_notes(view["summary"])]), splits=False),
+        Draft(Slide("title", brief["title"], title_parts(brief),
+                    notes=[f"Briefing on: {plain_text(view['source']['title'])}"]),
+              fields=part_fields, rebuild=rebuild_part),
+        Draft(Slide("bottom-line", "Bottom line", [{"text": brief["bottom_line"]}],
+                    notes=[plain_text(brief["bottom_line"]), *summary_notes(view["summary"])]),
+              fields=statement_fields, rebuild=rebuild_statement),
         *draft_claim_slides(view),
         *draft_goal_slides(view),
         *draft_figure_slides(view),
@@ -150,9 +354,9 @@ def draft_slides(view: dict[str, Any]) -> list[Draft]:
     ]
     if view["takeaways"]:
         drafts.append(Draft(Slide("takeaways", "What this means for us", view["takeaways"],
-                                  [plain_text(t) for t in view["takeaways"]])))
-    drafts.append(Draft(Slide("source", "Source", notes=["Quotes and paragraph numbers refer to this text."]),
-                        splits=False))
+                                  [plain_text(t) for t in view["takeaways"]]),
+                            fields=text_fields, rebuild=rebuild_text))
+    drafts += draft_source_slides(view)
     return drafts
 
 
@@ -161,151 +365,527 @@ def summary_notes(summary: str) -> list[str]:
     return [plain_text(part) for part in PARAGRAPH_BREAK.split(summary.strip()) if part.strip()]
 
 
-def measure_drafts(view: dict[str, Any], brief: Brief, template: Template,
-                   drafts: list[Draft]) -> list[Extent]:
-    """Lay the drafts out on tall pages with the deck's stylesheet and read where each item sits.
+# Measuring ----------------------------------------------------------------------------------------
 
-    The real layout is the judge of what fits: each draft is set as its "(continued)" slide on a
-    page as wide as a slide and many times as tall, so its items stack exactly as they would on a
-    slide and nothing is guessed from character counts; then its first item alone under the first
-    slide's title, which may be a line shorter.
+@dataclass
+class Probes:
+    """The slides laid out to measure a deck: what each measured slide stands for, by slide number."""
+
+    slides: list[Slide] = field(default_factory=list)
+    drafts: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(draft) -> (whole, first-only)
+    figures: dict[tuple[int, float], int] = field(default_factory=dict)  # (columns, size) -> slide
+    titles: list[int] = field(default_factory=list)  # one slide per TITLE_STEPS entry
+
+    def add(self, slide: Slide) -> int:
+        self.slides.append(replace(slide, number=len(self.slides) + 1, notes=[]))
+        return len(self.slides)
+
+
+def probe_slides(drafts: list[Draft]) -> Probes:
+    """The slides to measure: each splittable draft whole and with its first item alone, every figure
+    layout the planner may choose, every step of the title slide."""
+    probes = Probes()
+    for draft in drafts:
+        slide = draft.slide
+        if slide.layout == "title":
+            probes.titles = [probes.add(replace(slide, step=step)) for step in range(len(TITLE_STEPS))]
+        elif slide.layout == "figures":
+            for columns, size in figure_probes(len(slide.items)):
+                probes.figures[columns, size] = probes.add(
+                    replace(slide, layout="figure-probe", continued=True, columns=columns, size=size))
+        elif draft.splits and slide.items:
+            whole = probes.add(replace(slide, continued=True))
+            first = probes.add(replace(slide, items=slide.items[:1], supporting=[]))
+            probes.drafts[id(draft)] = (whole, first)
+    return probes
+
+
+@dataclass
+class Measured:
+    """What one measured slide's layout says: its items as blocks, its tail and its room."""
+
+    blocks: list[Block]
+    tail: float | None
+    room: float
+    parts: dict[str, tuple[float, float]]  # (top, bottom) of marked parts that are not items, by mark
+
+
+def measure_slides(view: dict[str, Any], brief: Brief, template: Template, probes: Probes) -> dict[int, Measured]:
+    """Lay the probe slides out on tall pages with the deck's stylesheet and read where each item sits.
+
+    The real layout is the judge of what fits: each probe is set on a page as wide as a slide and
+    many times as tall, so its items stack exactly as they would on a slide and nothing is guessed
+    from character counts.
     """
     from compiler.bounds import check_html_size
     from compiler.layout import lay_out  # loads WeasyPrint: only when a deck is measured
 
     width, height = view["page"].width_mm, view["page"].height_mm
-    numbered = []
-    for draft in drafts:
-        numbered.append(replace(draft.slide, continued=True, number=len(numbered) + 1, notes=[]))
-        numbered.append(replace(draft.slide, items=draft.slide.items[:1], supporting=[],
-                                number=len(numbered) + 1, notes=[]))
-    tall = dict(view, slides=numbered, measuring=True,
+    tall = dict(view, slides=probes.slides, measuring=True,
                 page_size=f"{width}mm {height * MEASURE_PAGE_SLIDES}mm")
     html = template.render(tall)
     label = view["doctype"].name
     check_html_size(html, label)  # the same bound as the deck itself, before layout
-    layout = lay_out(html, label)
-    extents = read_extents(layout, len(numbered), (MEASURE_PAGE_SLIDES - 1) * height * PX_PER_MM)
-    return [replace(whole, room_first=first.room) for whole, first in zip(extents[::2], extents[1::2])]
+    return read_layout(lay_out(html, label), (MEASURE_PAGE_SLIDES - 1) * height * PX_PER_MM)
 
 
-def read_extents(layout: Any, count: int, extra_height: float) -> list[Extent]:
-    """The extents of the `count` measured slides, from boxes marked `data-measure`."""
-    marks: dict[int, dict[str, list[tuple[float, float]]]] = {n: {"item": [], "tail": []}
-                                                             for n in range(1, count + 1)}
-    room: dict[int, float] = {}
-    seen: dict[int, int] = {}  # id of a measured element -> its index in its slide's spans
+@dataclass
+class Reading:
+    """Marks found so far on the measured slides, as the layout tree is walked page by page."""
+
+    blocks: dict[int, list[Block]] = field(default_factory=dict)
+    tails: dict[int, float] = field(default_factory=dict)
+    parts: dict[int, dict[str, tuple[float, float]]] = field(default_factory=dict)
+    rooms: dict[int, float] = field(default_factory=dict)
+    seen: dict[int, Block] = field(default_factory=dict)  # id of a measured element -> its block
+
+
+def read_layout(layout: Any, extra_height: float) -> dict[int, Measured]:
+    """Each measured slide's blocks, cuts, tail and room, from boxes marked `data-measure`/`data-flow`."""
+    reading = Reading()
     offset = 0.0
     for page in layout.pages:
         box = page._page_box
-        for slide_number, kind, element, top, bottom in iter_measured(box, None):
-            spans = marks[slide_number][kind]
-            if element in seen:  # a fragment of an item a page break split: it ends further down
-                spans[seen[element]] = (spans[seen[element]][0], bottom + offset)
-            else:
-                seen[element] = len(spans)
-                spans.append((top + offset, bottom + offset))
-        content_bottom = box.content_box_y() + box.height - extra_height
-        for slide_number, spans in marks.items():
-            if slide_number not in room and spans["item"]:
-                room[slide_number] = content_bottom + offset - spans["item"][0][0]
+        for slide, kind, element, found in iter_measured(box, None):
+            read_mark(reading, slide, kind, element, found, offset)
+        content_bottom = box.content_box_y() + box.height - extra_height + offset
+        for slide, blocks in reading.blocks.items():
+            reading.rooms.setdefault(slide, content_bottom - blocks[0].top)
+        for slide, parts in reading.parts.items():
+            reading.rooms.setdefault(slide, content_bottom - min(top for top, _ in parts.values()))
         offset += box.margin_height()
-    return [Extent([top for top, _ in marks[n]["item"]], [bottom for _, bottom in marks[n]["item"]],
-                   max((bottom for _, bottom in marks[n]["tail"]), default=None), room.get(n, 0.0),
-                   room.get(n, 0.0))
-            for n in range(1, count + 1)]
+    numbers = set(reading.blocks) | set(reading.parts)
+    return {n: Measured(reading.blocks.get(n, []), reading.tails.get(n), reading.rooms.get(n, 0.0),
+                        reading.parts.get(n, {}))
+            for n in numbers}
 
 
-def iter_measured(box: Any, slide: int | None) -> Iterator[tuple[int, str, int, float, float]]:
-    """(slide number, "item" or "tail", element id, top, bottom) of each marked box under `box`, in order."""
-    element = getattr(box, "element", None)
-    attributes = element.attrib if element is not None and getattr(box, "element_tag", "") else {}
+def read_mark(reading: Reading, slide: int, kind: str, element: int, found: Any, offset: float) -> None:
+    """Record one marked box: an item (a fragment of one a page break split extends it), a tail or a part."""
+    top, bottom, cuts = found[0] + offset, found[1] + offset, [replace(c, y=c.y + offset) for c in found[2]]
+    if kind == "item":
+        if element in reading.seen:
+            block = reading.seen[element]
+            block.bottom, block.cuts = bottom, block.cuts + cuts
+        else:
+            reading.seen[element] = Block(top, bottom, cuts)
+            reading.blocks.setdefault(slide, []).append(reading.seen[element])
+    elif kind == "tail":
+        reading.tails[slide] = max(reading.tails.get(slide, bottom), bottom)
+    else:
+        reading.parts.setdefault(slide, {})[kind] = (top, bottom)
+
+
+def iter_measured(box: Any, slide: int | None) -> Iterator[tuple[int, str, int, tuple]]:
+    """(slide number, mark, element id, (top, bottom, cuts)) of each marked box under `box`, in order.
+
+    An item's own marks are not looked for inside it; other marked parts may hold marked parts.
+    """
+    attributes = element_attributes(box)
     if box.element_tag == "section" and attributes.get("id", "").startswith("slide-"):
         slide = int(attributes["id"].removeprefix("slide-"))
-    if slide is not None and attributes.get("data-measure") and not hasattr(box, "text"):
+    mark = attributes.get("data-measure")
+    if slide is not None and mark and not hasattr(box, "text"):
         top = box.position_y + box.margin_top
         bottom = box.position_y + box.margin_height() - box.margin_bottom
-        yield slide, attributes["data-measure"], id(element), top, bottom
-        return
+        yield slide, mark, id(box.element), (top, bottom, read_cuts(box) if mark == "item" else [])
+        if mark == "item":
+            return
     for child in getattr(box, "children", ()):
         yield from iter_measured(child, slide)
 
 
-def run_height(extent: Extent, first: int, last: int) -> float:
-    """Height of items first..last (inclusive) on one slide, with the tail when `last` is the last item."""
-    bottom = extent.bottoms[last]
-    if last == len(extent.bottoms) - 1 and extent.tail is not None:
+def element_attributes(box: Any) -> dict[str, str]:
+    """The HTML attributes of the element a box was made for (none for anonymous boxes)."""
+    element = getattr(box, "element", None)
+    return element.attrib if element is not None and getattr(box, "element_tag", "") else {}
+
+
+def read_cuts(box: Any) -> list[Cut]:
+    """The cuts of an item: after each of its lines that shows flow text, how far into which field."""
+    counts: dict[int, int] = {}
+    cuts = []
+    for line in iter_line_boxes(box):
+        touched = count_flow_text(line, None, counts)
+        if touched is not None:
+            cuts.append(Cut(line.position_y + line.height, touched, counts[touched], line.height))
+    return cuts
+
+
+def iter_line_boxes(box: Any) -> Iterator[Any]:
+    """The line boxes under `box`, in order."""
+    if type(box).__name__ == "LineBox":
+        yield box
+        return
+    for child in getattr(box, "children", ()):
+        yield from iter_line_boxes(child)
+
+
+def count_flow_text(box: Any, flow: int | None, counts: dict[int, int]) -> int | None:
+    """Add the visible characters of flow text under `box` to `counts`; the last field touched."""
+    marked = element_attributes(box).get("data-flow")
+    flow = int(marked) if marked is not None and box.element_tag == "span" else flow
+    text = getattr(box, "text", None)
+    if text is not None:
+        if flow is None:
+            return None
+        counts[flow] = counts.get(flow, 0) + visible_length(text)
+        return flow
+    touched = None
+    for child in getattr(box, "children", ()):
+        found = count_flow_text(child, flow, counts)
+        touched = found if found is not None else touched
+    return touched
+
+
+def visible_length(text: str) -> int:
+    """Characters that are not white space (white space collapses and breaks differently per layout)."""
+    return sum(1 for char in text if not char.isspace())
+
+
+# Planning -----------------------------------------------------------------------------------------
+
+def extent_of(measured: Measured, first: Measured | None) -> Extent:
+    """The extent of a draft from its whole and first-item probes."""
+    room_first = first.room if first is not None else measured.room
+    return Extent(measured.blocks, measured.tail, measured.room, room_first)
+
+
+def end_of(extent: Extent, index: int) -> float:
+    """The bottom of item `index`, with the tail when it is the last."""
+    bottom = extent.blocks[index].bottom
+    if index == len(extent.blocks) - 1 and extent.tail is not None:
         bottom = max(bottom, extent.tail)
-    return bottom - extent.tops[first]
+    return bottom
 
 
-def fill(extent: Extent, first: int, last: int) -> float:
-    """How full items first..last make their slide (1.0: exactly full)."""
-    room = extent.room_first if first == 0 else extent.room
-    return run_height(extent, first, last) / max(room - FIT_SLACK, 1.0)
+def top_of(extent: Extent, piece: Piece) -> float:
+    """Where a piece starts: its item's top, or the line its start cut follows."""
+    return piece.start.y if piece.start is not None else extent.blocks[piece.index].top
 
 
-def count_slides(extent: Extent) -> int:
-    """The fewest slides the items fill, packing greedily (an item too tall for any slide stands alone)."""
-    count, first = 1, 0
-    for last in range(len(extent.tops)):
-        if last > first and fill(extent, first, last) > 1:
-            count, first = count + 1, last
-    return count
+def pack(extent: Extent, share: float = 1.0, cutting: bool = True) -> list[list[Piece]]:
+    """Items onto slides front first, each slide filled to `share` of its room.
 
-
-def split_evenly(extent: Extent, count: int) -> list[tuple[int, int]]:
-    """Item ranges [first, end) over `count` slides, the fullest slide as empty as it can be.
-
-    Among equally good splits the earlier slides are the fuller: a sparse slide reads as the end of a
-    group, not its start.
+    An item that does not fit is split at its last line that does when it cannot fit any slide
+    alone, or when leaving it whole would leave the slide less than half full; one that cannot be
+    split stands alone.
     """
-    size = len(extent.tops)
-    best: dict[tuple[int, int], tuple[tuple[float, ...], list[tuple[int, int]]]] = {}
+    slides: list[list[Piece]] = []
+    count = len(extent.blocks)
+    index, start = 0, None
+    while index < count:
+        room = extent.room_first if not slides else extent.room
+        top = start.y if start is not None else extent.blocks[index].top
+        limit = top + room * share - FIT_SLACK - (start.line if start is not None else 0.0)
+        pieces = [Piece(index, start)] if end_of(extent, index) <= limit else []
+        following = index + 1 if pieces else index
+        while following < count and end_of(extent, following) <= limit:
+            pieces.append(Piece(following))
+            following += 1
+        bottom = end_of(extent, following - 1) if pieces else top
+        cut = None
+        if cutting and following < count and (bottom - top) < room * HALF_FULL:
+            cut = last_cut(extent.blocks[following], limit, start if following == index else None)
+        if cut is not None:
+            pieces.append(Piece(following, start if following == index else None, cut))
+            index, start = following, cut
+        elif not pieces:  # it fits no slide and cannot be split: it stands alone
+            pieces, index, start = [Piece(index, start)], index + 1, None
+        else:
+            index, start = following, None
+        slides.append(pieces)
+    return slides
 
-    def rank(fills: list[float]) -> tuple[float, ...]:
-        return (max(fills), *(-value for value in fills))
 
-    def plan(start: int, slides: int) -> tuple[tuple[float, ...], list[tuple[int, int]]]:
-        if (start, slides) not in best:
-            if slides == 1:
-                best[start, slides] = ((fill(extent, start, size - 1),), [(start, size)])
+def last_cut(block: Block, limit: float, after: Cut | None) -> Cut | None:
+    """The block's last cut above `limit` (and below the cut it starts from), if any."""
+    found = None
+    for cut in block.cuts[:-1]:  # after its last line nothing of the item is left to continue
+        if cut.y + cut.line <= limit and (after is None or cut.y > after.y) and cut != after:
+            found = cut
+    return found
+
+
+def fill_of(extent: Extent, pieces: list[Piece], first: bool) -> float:
+    """How full a slide's pieces make it (1.0: exactly full)."""
+    last = pieces[-1]
+    bottom = last.end.y if last.end is not None else end_of(extent, last.index)
+    room = extent.room_first if first else extent.room
+    return (bottom - top_of(extent, pieces[0])) / max(room - FIT_SLACK, 1.0)
+
+
+def plan_runs(extent: Extent) -> list[list[Piece]]:
+    """The fewest slides the items fill, as evenly as that allows without leaving a slide half empty.
+
+    Front-first packing finds the count; when it cut nothing, the smallest share of each slide that
+    keeps that count spreads the items evenly (earlier slides the fuller), unless that leaves a
+    slide other than the last less than half full. Each try is linear, so this is n log n.
+    """
+    greedy = pack(extent)
+    if any(piece.start or piece.end for run in greedy for piece in run) or len(greedy) < 2:
+        return greedy
+    low, high = 0.0, 1.0
+    for _ in range(20):
+        middle = (low + high) / 2
+        if len(pack(extent, middle, cutting=False)) <= len(greedy):
+            high = middle
+        else:
+            low = middle
+    even = pack(extent, high, cutting=False)
+    if len(even) == len(greedy) and all(fill_of(extent, run, index == 0) >= HALF_FULL
+                                        for index, run in enumerate(even[:-1])):
+        return even
+    return greedy
+
+
+def cut_markup(text: str, start: int | None, end: int | None) -> str:
+    """The part of a text field between two visible-character counts (None: its start or end).
+
+    The field is rendered to HTML first and cut there, closing the tags open at the cut and opening
+    them again after it, so emphasis and links survive the split.
+    """
+    html = str(render_inline(text))
+    head, _ = split_html(html, end) if end is not None else (html, "")
+    if start is None:
+        return Markup(head.strip()) if end is not None else text
+    _, tail = split_html(head, start)
+    return Markup(tail.strip())
+
+
+TAG = re.compile(r"(<[^>]*>)")
+CHARACTER = re.compile(r"&[#a-zA-Z0-9]+;|.", re.S)
+
+
+def split_html(html: str, count: int) -> tuple[str, str]:
+    """Inline HTML split after `count` visible characters, tags balanced on both sides."""
+    open_tags: list[str] = []
+    seen = 0
+    for position, token in token_positions(html):
+        if token.startswith("<"):
+            if token.startswith("</"):
+                open_tags.pop()
             else:
-                options = []
-                for end in range(start + 1, size - slides + 2):
-                    fills, ranges = plan(end, slides - 1)
-                    options.append(((fill(extent, start, end - 1), *fills), [(start, end), *ranges]))
-                best[start, slides] = min(options, key=lambda option: rank(list(option[0])))
-        return best[start, slides]
+                open_tags.append(token)
+            continue
+        for match in CHARACTER.finditer(token):
+            if seen >= count and not match.group().isspace():
+                cut = position + match.start()
+                closing = "".join(f"</{tag[1:].split()[0].rstrip('>')}>" for tag in reversed(open_tags))
+                return html[:cut] + closing, "".join(open_tags) + html[cut:]
+            if not match.group().isspace():
+                seen += 1
+    return html, ""
 
-    return plan(0, min(count, size))[1]
+
+def token_positions(html: str) -> Iterator[tuple[int, str]]:
+    """(offset, token) of each tag and text run of inline HTML."""
+    position = 0
+    for token in TAG.split(html):
+        if token:
+            yield position, token
+        position += len(token)
+
+
+def materialise(draft: Draft, piece: Piece) -> Any:
+    """The item, or its part between the piece's cuts, as the slide shows it."""
+    item = draft.slide.items[piece.index]
+    if (piece.start is None and piece.end is None) or draft.fields is None or draft.rebuild is None:
+        return item
+    parts = []
+    for number, text in enumerate(draft.fields(item)):
+        begins = piece.start is not None and number < piece.start.field
+        ends = piece.end is not None and number > piece.end.field
+        if begins or ends:
+            parts.append("")
+            continue
+        start = piece.start.count if piece.start is not None and number == piece.start.field else None
+        end = piece.end.count if piece.end is not None and number == piece.end.field else None
+        parts.append(cut_markup(text, start, end))
+    return draft.rebuild(item, parts, piece.start is None, piece.end is None)
 
 
 def split_draft(draft: Draft, extent: Extent | None) -> list[Slide]:
-    """The slides a draft becomes: one, or as few as its measured items fill, evenly, marked "(continued)"."""
+    """The slides a draft becomes: one, or as few as its measured items fill, marked "(continued)"."""
     items = draft.slide.items
-    if extent is None or len(items) < 2:
-        ranges = [(0, len(items))]
-    elif len(extent.tops) != len(items):  # not every item was found in the layout: one to a slide
-        ranges = [(index, index + 1) for index in range(len(items))]
+    if extent is None or not items:
+        runs = [[Piece(index) for index in range(len(items))]]
+    elif len(extent.blocks) != len(items):  # not every item was found in the layout: one to a slide
+        runs = [[Piece(index)] for index in range(len(items))]
     else:
-        ranges = split_evenly(extent, count_slides(extent))
+        runs = plan_runs(extent)
     slides = []
-    for index, (first, end) in enumerate(ranges):
-        run = items[first:end]
-        notes = draft.notes_for(run) if draft.notes_for else draft.slide.notes if index == 0 else []
-        supporting = draft.slide.supporting if index == len(ranges) - 1 else []
-        slides.append(replace(draft.slide, items=run, notes=notes, supporting=supporting,
+    for index, run in enumerate(runs):
+        shown = [materialise(draft, piece) for piece in run]
+        notes = draft.notes_for(shown) if draft.notes_for else draft.slide.notes if index == 0 else []
+        supporting = draft.slide.supporting if index == len(runs) - 1 else []
+        slides.append(replace(draft.slide, items=shown, notes=notes, supporting=supporting,
                               continued=draft.slide.continued or index > 0))
     return slides
 
 
+# Figures ------------------------------------------------------------------------------------------
+
+def fits_figures(measured: Measured, values: list[str], columns: int) -> bool:
+    """True when every value keeps its words whole within FIGURE_VALUE_LINES lines and each row fits."""
+    for block, value in zip(measured.blocks, values):
+        value_cuts = [cut for cut in block.cuts if cut.field == 0]
+        if len(value_cuts) > FIGURE_VALUE_LINES or any(breaks_word(value, cut.count) for cut in value_cuts):
+            return False
+    rows = figure_rows(measured.blocks, columns)
+    return all(bottom - top <= measured.room - FIT_SLACK for top, bottom in rows)
+
+
+def breaks_word(text: str, count: int) -> bool:
+    """True when a line ending `count` visible characters into `text` ends inside a word."""
+    plain = plain_text(text)
+    seen = 0
+    for position, char in enumerate(plain):
+        if not char.isspace():
+            seen += 1
+            if seen == count:
+                following = plain[position + 1:position + 2]
+                return bool(following) and not following.isspace() and char not in "-‐–—/"
+    return False
+
+
+def figure_rows(blocks: list[Block], columns: int) -> list[tuple[float, float]]:
+    """(top, bottom) of each row when figures of these heights stand `columns` to a row, rows stacked."""
+    gap = FIGURE_ROW_GAP_MM * PX_PER_MM
+    rows, top = [], blocks[0].top if blocks else 0.0
+    for start in range(0, len(blocks), columns):
+        height = max(block.bottom - block.top for block in blocks[start:start + columns])
+        rows.append((top, top + height))
+        top += height + gap
+    return rows
+
+
+def plan_figures(draft: Draft, measured: dict[int, Measured], probes: Probes) -> list[Slide]:
+    """The figures slides: of the measured layouts whose values stay whole, the one taking the fewest
+    slides, the values at their largest; else one figure to a row at the floor, split where need be."""
+    figures = draft.slide.items
+    values = [str(figure["value"]) for figure in figures]
+    *choices, last_resort = probes.figures.items()
+    plans = []
+    for (columns, size), number in choices:
+        probe = measured.get(number)
+        if probe is not None and len(probe.blocks) == len(figures) and fits_figures(probe, values, columns):
+            plans.append(plan_figure_rows(draft, probe, columns, size))
+    if plans:
+        return min(plans, key=lambda slides: (len(slides), -slides[0].size))
+    (columns, size), number = last_resort
+    probe = measured.get(number)
+    extent = Extent(probe.blocks, None, probe.room, probe.room) if probe else None
+    return [replace(slide, columns=1, size=size) for slide in split_draft(draft, extent)]
+
+
+def plan_figure_rows(draft: Draft, probe: Measured, columns: int, size: float) -> list[Slide]:
+    """The figures `columns` to a row at `size`, their rows flowed over as many slides as they fill."""
+    figures = draft.slide.items
+    extent = Extent([Block(top, bottom) for top, bottom in figure_rows(probe.blocks, columns)], None,
+                    probe.room, probe.room)
+    rows = replace(draft, fields=None, rebuild=None, slide=replace(draft.slide, items=batch(figures, columns)))
+    return [replace(slide, items=[figure for row in slide.items for figure in row], columns=columns, size=size)
+            for slide in split_draft(rows, extent)]
+
+
+def batch(items: list[Any], size: int) -> list[list[Any]]:
+    """Items in rows of `size`."""
+    return [items[start:start + size] for start in range(0, len(items), size)]
+
+
+# The title slide ----------------------------------------------------------------------------------
+
+def plan_title(draft: Draft, measured: dict[int, Measured], probes: Probes) -> list[Slide]:
+    """The title slide at the first step whose parts clear the source line (or the slide's foot);
+    past the last step, its parts continue on the next slide, split where they must be."""
+    for step, number in enumerate(probes.titles):
+        probe = measured.get(number)
+        room = title_room(probe, TITLE_STEPS[step][2]) if probe is not None else None
+        if room is not None and probe.blocks and probe.blocks[-1].bottom - probe.blocks[0].top <= room - FIT_SLACK:
+            return [replace(draft.slide, step=step, size=TITLE_STEPS[step][0])]
+    step = len(TITLE_STEPS) - 1
+    probe = measured.get(probes.titles[-1]) if probes.titles else None
+    room = title_room(probe, False) if probe is not None else None
+    extent = Extent(probe.blocks, None, room, room) if room is not None else None
+    return [replace(slide, step=step, size=TITLE_STEPS[step][0]) for slide in split_draft(draft, extent)]
+
+
+def title_room(probe: Measured, with_source: bool) -> float | None:
+    """The height the title slide's parts may take: to its foot, less the source line when shown."""
+    if not {"title-frame", "title-main", "title-source"} <= set(probe.parts):
+        return None
+    source_top, source_bottom = probe.parts["title-source"]
+    source = source_bottom - source_top + TITLE_SOURCE_GAP if with_source else 0.0
+    return probe.parts["title-frame"][1] - probe.parts["title-main"][0] - source
+
+
+# The deck -----------------------------------------------------------------------------------------
+
 def plan_slides(view: dict[str, Any], brief: Brief, template: Template) -> list[Slide]:
-    """The whole deck, in order, numbered; long groups split where the real layout says they must."""
+    """The whole deck, in order, numbered; every group placed from the heights the real layout gives.
+
+    A goal whose text, as its slide's title, leaves less than half the room a one-line title does is
+    moved into the slide's body, and only those drafts are measured again.
+    """
     drafts = draft_slides(view)
-    splitting = [draft for draft in drafts if draft.splits and len(draft.slide.items) > 1]
-    extents = dict(zip(map(id, splitting), measure_drafts(view, brief, template, splitting))) if splitting else {}
-    slides = [slide for draft in drafts for slide in split_draft(draft, extents.get(id(draft)))]
+    probes = probe_slides(drafts)
+    measured = measure_slides(view, brief, template, probes)
+    reference = first_room(drafts[-1], measured, probes)  # the source slide: a one-line title
+    long_goals = {id(draft): goal_in_body(draft) for draft in drafts if draft.slide.layout == "goal"
+                  and first_room(draft, measured, probes) < reference * HALF_FULL}
+    if long_goals:
+        again = probe_slides(list(long_goals.values()))
+        remeasured = measure_slides(view, brief, template, again)
+    slides = []
+    for draft in drafts:
+        if id(draft) in long_goals:
+            slides += plan_draft(long_goals[id(draft)], remeasured, again)
+        else:
+            slides += plan_draft(draft, measured, probes)
     for number, slide in enumerate(slides, start=1):
         slide.number = number
     return slides
+
+
+def first_room(draft: Draft, measured: dict[int, Measured], probes: Probes) -> float:
+    """The room under a draft's first slide's title (infinite when the draft was not measured)."""
+    numbers = probes.drafts.get(id(draft))
+    probe = measured.get(numbers[1]) if numbers else None
+    return probe.room if probe is not None else float("inf")
+
+
+def plan_draft(draft: Draft, measured: dict[int, Measured], probes: Probes) -> list[Slide]:
+    """The slides one draft becomes."""
+    if draft.slide.layout == "title":
+        return plan_title(draft, measured, probes)
+    if draft.slide.layout == "figures":
+        return plan_figures(draft, measured, probes)
+    if id(draft) in probes.drafts:
+        whole, first = probes.drafts[id(draft)]
+        extent = extent_of(measured[whole], measured.get(first)) if whole in measured else None
+        return split_draft(draft, extent)
+    return split_draft(draft, None)
+
+
+def deck_view(view: dict[str, Any]) -> dict[str, Any]:
+    """What the deck's template needs besides the brief: the fitting steps, figure widths, footer title."""
+    return {"title_steps": TITLE_STEPS, "figure_width": figure_width_mm,
+            "deck_title": shorten_words(plain_text(view["brief"]["title"]), DECK_TITLE_CHARS)}
+
+
+def shorten_words(text: str, most: int) -> str:
+    """`text`, cut at a word to at most `most` characters with an ellipsis if it is longer."""
+    if len(text) <= most:
+        return text
+    head = text[:most - 1]
+    return (head.rsplit(" ", 1)[0] if " " in head else head).rstrip(" ,;:.") + "…"
+
+
+def describe_length(slides: list[Slide]) -> tuple[str, ...]:
+    """A warning when the deck is longer than a briefing takes at about a slide a minute."""
+    if len(slides) <= BRIEFING_SLIDES:
+        return ()
+    return (f"slides runs to {len(slides)} slides, more than a 20-minute briefing takes at about a slide a "
+            "minute; present the bottom line, the claims that matter most and the figures, and leave "
+            "the rest to the memo",)

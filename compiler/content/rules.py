@@ -13,6 +13,7 @@ from compiler.diagnostics import shorten, suggest
 DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 ID = re.compile(r"^[a-z0-9-]+$")
 DATE_FORMS = "write YYYY, YYYY-MM or YYYY-MM-DD"
+MAX_GOAL_CLAIMS = 40  # a goal's slide lists its supporting claims on one line block under its last action
 
 
 def check_rules(doc: Document, report: Reporter) -> None:
@@ -24,6 +25,7 @@ def check_rules(doc: Document, report: Reporter) -> None:
             report.add(doc.locate(path), path, problem)
     claim_ids = check_ids(doc, report, data, "claims", "claim")
     check_ids(doc, report, data, "goals", "goal")
+    check_goal_claims(doc, report, data)
     for path, value in references(data):
         if value not in claim_ids:
             hint = suggest(value, claim_ids) or "; use the id of one of the claims"
@@ -115,6 +117,16 @@ def check_ids(doc: Document, report: Reporter, data: dict[str, Any], key: str, n
         else:
             first[value] = doc.locate(f"{path}.id")[0]
     return list(first)
+
+
+def check_goal_claims(doc: Document, report: Reporter, data: dict[str, Any]) -> None:
+    """Report a goal that cites more claims than its slide can list beneath it."""
+    for path, goal in items(data, "goals"):
+        named = goal.get("claims")
+        if isinstance(named, list) and len(named) > MAX_GOAL_CLAIMS:
+            report.add(doc.locate(f"{path}.claims"), f"{path}.claims",
+                       f"cites {len(named)} claims; a goal's slide lists at most {MAX_GOAL_CLAIMS} "
+                       "beneath it: keep the claims that support it most directly")
 
 
 def references(data: dict[str, Any]) -> Iterator[tuple[str, str]]:

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCO_BRIEF = ROOT / "content" / "sco-2012.yaml"
 CASES = ROOT / "tests" / "cases"
 MM_PER_PT = 25.4 / 72
+SHORTEST_PART = 12  # letters: the least of a field a page must hold to count as holding part of it
 
 
 @dataclass
@@ -100,6 +101,21 @@ def letters(text: str) -> str:
 def contains_words(haystack: str, field: str) -> bool:
     """Whether a text field's words (markup removed) appear in the extracted text, in order."""
     return letters(plain_text(field)) in letters(haystack)
+
+
+def runs_over_pages(pages: list[str], field: str) -> bool:
+    """Whether a field's words appear in order on consecutive pages, each page holding the next part."""
+    remaining = letters(plain_text(field))
+    for page in (letters(page) for page in pages):
+        low, high = 0, len(remaining)  # the longest start of what remains that this page holds
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if remaining[:middle] in page else (low, middle - 1)
+        if low >= min(len(remaining), SHORTEST_PART):  # a few letters match anywhere: no part of the field
+            remaining = remaining[low:]
+        if not remaining:
+            return True
+    return False
 
 
 def page_sizes_mm(path: Path) -> list[tuple[float, float]]:
