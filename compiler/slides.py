@@ -238,15 +238,15 @@ def figure_width_mm(columns: int) -> float:
     return (SLIDE_WIDTH_MM - FIGURE_GAP_MM * (columns - 1)) / columns
 
 
-def figure_probes(count: int) -> list[tuple[int, float]]:
-    """The (columns, value size) layouts measured for `count` figures, in order of preference."""
-    columns = figure_columns(count)
+def figure_probes(count: int, fallback: bool = False) -> list[tuple[int, float]]:
+    """The (columns, value size) layouts measured for `count` figures: every size at the usual count
+    to a row; or, when none of those kept the values whole, fewer to a row at the floor."""
+    columns, floor = figure_columns(count), FIGURE_SIZES_PT[-1]
+    if fallback:
+        return [(fewer, floor) for fewer in (2, 1) if fewer < columns] or [(1, floor)]
     probes = [(columns, size) for size in FIGURE_SIZES_PT]
     if count > 8:  # many figures: four to a row may take fewer slides, if the values stay large
         probes += [(4, size) for size in FIGURE_SIZES_PT if size >= FOUR_UP_SMALLEST_PT]
-    probes += [(fewer, FIGURE_SIZES_PT[-1]) for fewer in (2, 1) if fewer < columns]
-    if (1, FIGURE_SIZES_PT[-1]) not in probes:
-        probes.append((1, FIGURE_SIZES_PT[-1]))
     return probes
 
 
@@ -372,31 +372,34 @@ class Probes:
     """The slides laid out to measure a deck: what each measured slide stands for, by slide number."""
 
     slides: list[Slide] = field(default_factory=list)
-    drafts: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(draft) -> (whole, first-only)
-    figures: dict[tuple[int, float], int] = field(default_factory=dict)  # (columns, size) -> slide
-    titles: list[int] = field(default_factory=list)  # one slide per TITLE_STEPS entry
+    drafts: dict[int, int] = field(default_factory=dict)  # id(draft) -> its probe
+    figures: dict[tuple[int, float], int] = field(default_factory=dict)  # (columns, size) -> probe
+    title: int | None = None  # the title slide's probe
+    title_sizes: int | None = None  # its title at every step's size
+    title_step: int = 0  # the step the title slide's probe is laid out at
 
     def add(self, slide: Slide) -> int:
         self.slides.append(replace(slide, number=len(self.slides) + 1, notes=[]))
         return len(self.slides)
 
 
-def probe_slides(drafts: list[Draft]) -> Probes:
-    """The slides to measure: each splittable draft whole and with its first item alone, every figure
-    layout the planner may choose, every step of the title slide."""
-    probes = Probes()
+def probe_slides(drafts: list[Draft], title_step: int = 0, fallback: bool = False) -> Probes:
+    """The slides to measure, one after another on tall pages: each splittable draft as its
+    "(continued)" slide (with its first slide's title set aside, to compare), every figure layout the
+    planner may choose (its `fallback` ones, measured again when none of the others would do), the
+    title slide at `title_step` with its title at every step's size."""
+    probes = Probes(title_step=title_step)
     for draft in drafts:
         slide = draft.slide
         if slide.layout == "title":
-            probes.titles = [probes.add(replace(slide, step=step)) for step in range(len(TITLE_STEPS))]
+            probes.title = probes.add(replace(slide, step=title_step))
+            probes.title_sizes = probes.add(replace(slide, layout="title-sizes", items=[]))
         elif slide.layout == "figures":
-            for columns, size in figure_probes(len(slide.items)):
+            for columns, size in figure_probes(len(slide.items), fallback):
                 probes.figures[columns, size] = probes.add(
                     replace(slide, layout="figure-probe", continued=True, columns=columns, size=size))
         elif draft.splits and slide.items:
-            whole = probes.add(replace(slide, continued=True))
-            first = probes.add(replace(slide, items=slide.items[:1], supporting=[]))
-            probes.drafts[id(draft)] = (whole, first)
+            probes.drafts[id(draft)] = probes.add(replace(slide, continued=True))
     return probes
 
 
@@ -406,8 +409,20 @@ class Measured:
 
     blocks: list[Block]
     tail: float | None
-    room: float
+    room: float  # from the first item's top to the foot of the slide's body
     parts: dict[str, tuple[float, float]]  # (top, bottom) of marked parts that are not items, by mark
+
+    @property
+    def room_first(self) -> float:
+        """The room on the first slide of the draft, whose title has no "(continued)" to wrap."""
+        if "heading" not in self.parts or "heading-first" not in self.parts:
+            return self.room
+        return self.room + height(self.parts["heading"]) - height(self.parts["heading-first"])
+
+
+def height(span: tuple[float, float]) -> float:
+    """The height of a (top, bottom) span."""
+    return span[1] - span[0]
 
 
 def measure_slides(view: dict[str, Any], brief: Brief, template: Template, probes: Probes) -> dict[int, Measured]:
@@ -436,28 +451,30 @@ class Reading:
     blocks: dict[int, list[Block]] = field(default_factory=dict)
     tails: dict[int, float] = field(default_factory=dict)
     parts: dict[int, dict[str, tuple[float, float]]] = field(default_factory=dict)
-    rooms: dict[int, float] = field(default_factory=dict)
     seen: dict[int, Block] = field(default_factory=dict)  # id of a measured element -> its block
 
 
 def read_layout(layout: Any, extra_height: float) -> dict[int, Measured]:
-    """Each measured slide's blocks, cuts, tail and room, from boxes marked `data-measure`/`data-flow`."""
+    """Each measured slide's blocks, cuts, tail and room, from boxes marked `data-measure`/`data-flow`.
+
+    The probes follow one another on tall pages; a probe's room is a slide's body height less
+    what stands above its first item (the page's height less the `extra_height` it was made taller).
+    """
     reading = Reading()
-    offset = 0.0
+    offset, body = 0.0, 0.0
     for page in layout.pages:
         box = page._page_box
+        body = box.height - extra_height
         for slide, kind, element, found in iter_measured(box, None):
             read_mark(reading, slide, kind, element, found, offset)
-        content_bottom = box.content_box_y() + box.height - extra_height + offset
-        for slide, blocks in reading.blocks.items():
-            reading.rooms.setdefault(slide, content_bottom - blocks[0].top)
-        for slide, parts in reading.parts.items():
-            reading.rooms.setdefault(slide, content_bottom - min(top for top, _ in parts.values()))
         offset += box.margin_height()
-    numbers = set(reading.blocks) | set(reading.parts)
-    return {n: Measured(reading.blocks.get(n, []), reading.tails.get(n), reading.rooms.get(n, 0.0),
-                        reading.parts.get(n, {}))
-            for n in numbers}
+    measured = {}
+    for number in set(reading.blocks) | set(reading.parts):
+        blocks, parts = reading.blocks.get(number, []), reading.parts.get(number, {})
+        frame_top = parts["frame"][0] if "frame" in parts else 0.0
+        room = body - (blocks[0].top - frame_top) if blocks else body
+        measured[number] = Measured(blocks, reading.tails.get(number), room, parts)
+    return measured
 
 
 def read_mark(reading: Reading, slide: int, kind: str, element: int, found: Any, offset: float) -> None:
@@ -476,12 +493,13 @@ def read_mark(reading: Reading, slide: int, kind: str, element: int, found: Any,
         reading.parts.setdefault(slide, {})[kind] = (top, bottom)
 
 
-def iter_measured(box: Any, slide: int | None) -> Iterator[tuple[int, str, int, tuple]]:
+def iter_measured(box: Any, slide: int | None, within: Any = None) -> Iterator[tuple[int, str, int, tuple]]:
     """(slide number, mark, element id, (top, bottom, cuts)) of each marked box under `box`, in order.
 
-    An item's own marks are not looked for inside it; other marked parts may hold marked parts.
+    An item's own marks are not looked for inside it; other marked parts may hold marked parts. The
+    boxes inside a marked box made for the same element (its lines) are not marks of their own.
     """
-    attributes = element_attributes(box)
+    attributes = element_attributes(box) if box.element is not within else {}
     if box.element_tag == "section" and attributes.get("id", "").startswith("slide-"):
         slide = int(attributes["id"].removeprefix("slide-"))
     mark = attributes.get("data-measure")
@@ -491,8 +509,9 @@ def iter_measured(box: Any, slide: int | None) -> Iterator[tuple[int, str, int, 
         yield slide, mark, id(box.element), (top, bottom, read_cuts(box) if mark == "item" else [])
         if mark == "item":
             return
+        within = box.element
     for child in getattr(box, "children", ()):
-        yield from iter_measured(child, slide)
+        yield from iter_measured(child, slide, within)
 
 
 def element_attributes(box: Any) -> dict[str, str]:
@@ -545,10 +564,9 @@ def visible_length(text: str) -> int:
 
 # Planning -----------------------------------------------------------------------------------------
 
-def extent_of(measured: Measured, first: Measured | None) -> Extent:
-    """The extent of a draft from its whole and first-item probes."""
-    room_first = first.room if first is not None else measured.room
-    return Extent(measured.blocks, measured.tail, measured.room, room_first)
+def extent_of(measured: Measured) -> Extent:
+    """The extent of a draft from its probe."""
+    return Extent(measured.blocks, measured.tail, measured.room, measured.room_first)
 
 
 def end_of(extent: Extent, index: int) -> float:
@@ -763,20 +781,25 @@ def figure_rows(blocks: list[Block], columns: int) -> list[tuple[float, float]]:
 def plan_figures(draft: Draft, measured: dict[int, Measured], probes: Probes) -> list[Slide]:
     """The figures slides: of the measured layouts whose values stay whole, the one taking the fewest
     slides, the values at their largest; else one figure to a row at the floor, split where need be."""
+    plans = figure_plans(draft, measured, probes)
+    if plans:
+        return min(plans, key=lambda slides: (len(slides), -slides[0].size))
+    size = FIGURE_SIZES_PT[-1]
+    probe = measured.get(probes.figures.get((1, size), 0))
+    extent = Extent(probe.blocks, None, probe.room, probe.room) if probe else None
+    return [replace(slide, columns=1, size=size) for slide in split_draft(draft, extent)]
+
+
+def figure_plans(draft: Draft, measured: dict[int, Measured], probes: Probes) -> list[list[Slide]]:
+    """The figures slides each measured layout that keeps every value whole would make."""
     figures = draft.slide.items
     values = [str(figure["value"]) for figure in figures]
-    *choices, last_resort = probes.figures.items()
     plans = []
-    for (columns, size), number in choices:
+    for (columns, size), number in probes.figures.items():
         probe = measured.get(number)
         if probe is not None and len(probe.blocks) == len(figures) and fits_figures(probe, values, columns):
             plans.append(plan_figure_rows(draft, probe, columns, size))
-    if plans:
-        return min(plans, key=lambda slides: (len(slides), -slides[0].size))
-    (columns, size), number = last_resort
-    probe = measured.get(number)
-    extent = Extent(probe.blocks, None, probe.room, probe.room) if probe else None
-    return [replace(slide, columns=1, size=size) for slide in split_draft(draft, extent)]
+    return plans
 
 
 def plan_figure_rows(draft: Draft, probe: Measured, columns: int, size: float) -> list[Slide]:
@@ -796,28 +819,35 @@ def batch(items: list[Any], size: int) -> list[list[Any]]:
 
 # The title slide ----------------------------------------------------------------------------------
 
-def plan_title(draft: Draft, measured: dict[int, Measured], probes: Probes) -> list[Slide]:
-    """The title slide at the first step whose parts clear the source line (or the slide's foot);
-    past the last step, its parts continue on the next slide, split where they must be."""
-    for step, number in enumerate(probes.titles):
-        probe = measured.get(number)
-        room = title_room(probe, TITLE_STEPS[step][2]) if probe is not None else None
-        if room is not None and probe.blocks and probe.blocks[-1].bottom - probe.blocks[0].top <= room - FIT_SLACK:
-            return [replace(draft.slide, step=step, size=TITLE_STEPS[step][0])]
-    step = len(TITLE_STEPS) - 1
-    probe = measured.get(probes.titles[-1]) if probes.titles else None
-    room = title_room(probe, False) if probe is not None else None
-    extent = Extent(probe.blocks, None, room, room) if room is not None else None
-    return [replace(slide, step=step, size=TITLE_STEPS[step][0]) for slide in split_draft(draft, extent)]
+def choose_title_step(probe: Measured, sizes: Measured) -> int | None:
+    """The first title-slide step whose parts clear the source line (or the slide's foot), if any.
 
-
-def title_room(probe: Measured, with_source: bool) -> float | None:
-    """The height the title slide's parts may take: to its foot, less the source line when shown."""
-    if not {"title-frame", "title-main", "title-source"} <= set(probe.parts):
+    The probe is laid out at step 0, and the title alone at every step's size: a step's parts are
+    step 0's with that title, below that step's top padding.
+    """
+    parts = dict(probe.parts, **{mark: span for mark, span in sizes.parts.items() if mark.startswith("title-h1-")})
+    if not probe.blocks or not {"frame", "title-source", "title-h1-0"} <= set(parts):
         return None
-    source_top, source_bottom = probe.parts["title-source"]
-    source = source_bottom - source_top + TITLE_SOURCE_GAP if with_source else 0.0
-    return probe.parts["title-frame"][1] - probe.parts["title-main"][0] - source
+    tallest = probe.blocks[-1].bottom - probe.blocks[0].top - height(parts["title-h1-0"])
+    first_padding = TITLE_STEPS[0][1] * PX_PER_MM
+    for step, (_, padding, with_source) in enumerate(TITLE_STEPS):
+        if f"title-h1-{step}" not in parts:
+            continue
+        source = height(parts["title-source"]) + TITLE_SOURCE_GAP if with_source else 0.0
+        room = height(parts["frame"]) - first_padding - (padding - TITLE_STEPS[0][1]) * PX_PER_MM - source
+        if tallest + height(parts[f"title-h1-{step}"]) <= room - FIT_SLACK:
+            return step
+    return None
+
+
+def plan_title(draft: Draft, probe: Measured | None, step: int) -> list[Slide]:
+    """The title slide at `step`; when its probe (laid out at the last step) says its parts do not
+    fit even so, they continue on the next slide, split where they must be."""
+    slide = replace(draft.slide, step=step, size=TITLE_STEPS[step][0])
+    if probe is None or step != len(TITLE_STEPS) - 1 or "frame" not in probe.parts or not probe.blocks:
+        return [slide]
+    room = probe.parts["frame"][1] - probe.blocks[0].top
+    return split_draft(replace(draft, slide=slide), Extent(probe.blocks, None, room, room))
 
 
 # The deck -----------------------------------------------------------------------------------------
@@ -825,22 +855,33 @@ def title_room(probe: Measured, with_source: bool) -> float | None:
 def plan_slides(view: dict[str, Any], brief: Brief, template: Template) -> list[Slide]:
     """The whole deck, in order, numbered; every group placed from the heights the real layout gives.
 
-    A goal whose text, as its slide's title, leaves less than half the room a one-line title does is
-    moved into the slide's body, and only those drafts are measured again.
+    Some slides are measured again, alone, in the rare briefs that need it: a title slide that does
+    not fit at any step (laid out at the last, to split it), figures whose values break at every size
+    (fewer to a row), and a goal whose text, as its slide's title, leaves less than half the room a
+    one-line title does (moved into the body).
     """
     drafts = draft_slides(view)
     probes = probe_slides(drafts)
     measured = measure_slides(view, brief, template, probes)
+    title_step = (choose_title_step(measured[probes.title], measured[probes.title_sizes])
+                  if probes.title in measured and probes.title_sizes in measured else 0)
     reference = first_room(drafts[-1], measured, probes)  # the source slide: a one-line title
-    long_goals = {id(draft): goal_in_body(draft) for draft in drafts if draft.slide.layout == "goal"
-                  and first_room(draft, measured, probes) < reference * HALF_FULL}
-    if long_goals:
-        again = probe_slides(list(long_goals.values()))
-        remeasured = measure_slides(view, brief, template, again)
+    again = {id(draft): goal_in_body(draft) for draft in drafts if draft.slide.layout == "goal"
+             and first_room(draft, measured, probes) < reference * HALF_FULL}
+    if title_step is None:
+        again[id(drafts[0])] = drafts[0]
+    again.update({id(draft): draft for draft in drafts
+                  if draft.slide.layout == "figures" and not figure_plans(draft, measured, probes)})
+    if again:
+        probes_again = probe_slides(list(again.values()), title_step=len(TITLE_STEPS) - 1, fallback=True)
+        measured_again = measure_slides(view, brief, template, probes_again)
     slides = []
     for draft in drafts:
-        if id(draft) in long_goals:
-            slides += plan_draft(long_goals[id(draft)], remeasured, again)
+        if draft.slide.layout == "title":
+            title_probe = measured_again.get(probes_again.title) if title_step is None else None
+            slides += plan_title(draft, title_probe, len(TITLE_STEPS) - 1 if title_step is None else title_step)
+        elif id(draft) in again:
+            slides += plan_draft(again[id(draft)], measured_again, probes_again)
         else:
             slides += plan_draft(draft, measured, probes)
     for number, slide in enumerate(slides, start=1):
@@ -850,22 +891,16 @@ def plan_slides(view: dict[str, Any], brief: Brief, template: Template) -> list[
 
 def first_room(draft: Draft, measured: dict[int, Measured], probes: Probes) -> float:
     """The room under a draft's first slide's title (infinite when the draft was not measured)."""
-    numbers = probes.drafts.get(id(draft))
-    probe = measured.get(numbers[1]) if numbers else None
-    return probe.room if probe is not None else float("inf")
+    number = probes.drafts.get(id(draft))
+    return measured[number].room_first if number in measured else float("inf")
 
 
 def plan_draft(draft: Draft, measured: dict[int, Measured], probes: Probes) -> list[Slide]:
     """The slides one draft becomes."""
-    if draft.slide.layout == "title":
-        return plan_title(draft, measured, probes)
     if draft.slide.layout == "figures":
         return plan_figures(draft, measured, probes)
-    if id(draft) in probes.drafts:
-        whole, first = probes.drafts[id(draft)]
-        extent = extent_of(measured[whole], measured.get(first)) if whole in measured else None
-        return split_draft(draft, extent)
-    return split_draft(draft, None)
+    number = probes.drafts.get(id(draft))
+    return split_draft(draft, extent_of(measured[number]) if number in measured else None)
 
 
 def deck_view(view: dict[str, Any]) -> dict[str, Any]:

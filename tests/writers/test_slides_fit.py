@@ -85,6 +85,10 @@ def test_every_claim_is_in_the_deck(deck: tuple[dict, BuiltPdf]) -> None:
         assert contains_words(text, claim["text"]) or runs_over_pages(pages, claim["text"]), claim["id"]
     for figure in data.get("figures", []):
         assert contains_words(text, str(figure["value"])) and contains_words(text, figure["label"])
+    shown = [data["brief"][key] for key in ("title", "subtitle", "author", "audience", "bottom_line")
+             if data["brief"].get(key)] + [data["source"]["title"], *data.get("takeaways", [])]
+    for field in shown:  # nothing pushed off its slide and lost
+        assert contains_words(text, field) or runs_over_pages(pages, field), field
 
 
 def test_only_a_groups_last_slide_may_be_less_than_half_full(deck: tuple[dict, BuiltPdf]) -> None:
