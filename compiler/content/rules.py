@@ -13,6 +13,7 @@ from compiler.diagnostics import shorten, suggest
 DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 ID = re.compile(r"^[a-z0-9-]+$")
 DATE_FORMS = "write YYYY, YYYY-MM or YYYY-MM-DD"
+MAX_CLASSIFICATION_CHARS = 100  # printed in every page's margin, where two lines fit
 MAX_GOAL_CLAIMS = 40  # a goal's slide lists its supporting claims on one line block under its last action
 
 
@@ -26,6 +27,7 @@ def check_rules(doc: Document, report: Reporter) -> None:
     claim_ids = check_ids(doc, report, data, "claims", "claim")
     check_ids(doc, report, data, "goals", "goal")
     check_goal_claims(doc, report, data)
+    check_classification(doc, report, data)
     for path, value in references(data):
         if value not in claim_ids:
             hint = suggest(value, claim_ids) or "; use the id of one of the claims"
@@ -117,6 +119,16 @@ def check_ids(doc: Document, report: Reporter, data: dict[str, Any], key: str, n
         else:
             first[value] = doc.locate(f"{path}.id")[0]
     return list(first)
+
+
+def check_classification(doc: Document, report: Reporter, data: dict[str, Any]) -> None:
+    """Report a classification marking too long for the page margins it prints in."""
+    brief = data.get("brief")
+    value = brief.get("classification") if isinstance(brief, dict) else None
+    if isinstance(value, str) and len(value) > MAX_CLASSIFICATION_CHARS:
+        report.add(doc.locate("brief.classification"), "brief.classification",
+                   f"is {len(value)} characters; it prints in every page's margin, where "
+                   f"{MAX_CLASSIFICATION_CHARS} fit: give the marking alone (e.g. OFFICIAL-SENSITIVE)")
 
 
 def check_goal_claims(doc: Document, report: Reporter, data: dict[str, Any]) -> None:

@@ -204,3 +204,17 @@ def test_a_goal_citing_one_claim_twice() -> None:
         "tests/cases/check-repeated-reference/brief.yaml:18:13: goals[0].claims: names the same id more "
         "than once; list each id once",
     ]
+
+
+def test_a_goal_citing_more_claims_than_its_slide_lists() -> None:
+    assert lines("check-goal-cites-too-many") == [
+        "tests/cases/check-goal-cites-too-many/brief.yaml:57:13: goals[0].claims: cites 41 claims; a goal's "
+        "slide lists at most 40 beneath it: keep the claims that support it most directly",
+    ]
+
+
+def test_a_classification_longer_than_a_page_margin_holds() -> None:
+    assert lines("check-long-classification") == [
+        "tests/cases/check-long-classification/brief.yaml:11:19: brief.classification: is 119 characters; "
+        "it prints in every page's margin, where 100 fit: give the marking alone (e.g. OFFICIAL-SENSITIVE)",
+    ]

@@ -24,7 +24,7 @@ BODY_TOP, BODY_BOTTOM = 13 * MM, (180 - 15) * MM  # the slide's page margins (sl
 OVERLAP_SHARE = 0.25  # of a word box's height: what the font's ascent and descent add around a line
 
 FIT_CASES = ["slides-figures-bushels", "slides-figures-speeds", "slides-long-title", "slides-35-claims",
-             "slides-huge-claim", "elsewhere-large", "minimal"]
+             "slides-huge-claim", "slides-at-the-limits", "elsewhere-large", "minimal"]
 
 
 @pytest.fixture(scope="module", params=FIT_CASES)
