@@ -192,7 +192,7 @@ def draft_goal_slides(view: dict[str, Any]) -> list[Draft]:
         actions = [{"kind": "action", "text": action} for action in goal["actions"]]
         slide = Slide("goal", goal["text"], actions, notes, supporting=goal["supporting"],
                       eyebrow="Goal the article sets")
-        drafts.append(Draft(slide, fields=entry_fields, rebuild=rebuild_entry_text))
+        drafts.append(Draft(slide, fields=entry_fields, rebuild=rebuild_entry))
     return drafts
 
 
@@ -204,13 +204,14 @@ def goal_in_body(draft: Draft) -> Draft:
 
 
 def entry_fields(entry: dict[str, Any]) -> list[str]:
-    """An entry's one text field."""
-    return [entry["text"]]
+    """An entry's one text field, if it has one (a goal's action, a part of the title or source slide)."""
+    return [entry["text"]] if entry["text"] else []
 
 
-def rebuild_entry_text(entry: dict[str, Any], parts: list[str], first: bool, last: bool) -> dict[str, Any]:
-    """The part of an entry one slide shows."""
-    return dict(entry, text=parts[0])
+def rebuild_entry(entry: dict[str, Any], parts: list[str], first: bool, last: bool) -> dict[str, Any]:
+    """The part of an entry one slide shows: `first` for its first part (the title slide prints the
+    date and "For" with it), `split` once cut (a URL cut in two is no longer a link)."""
+    return dict(entry, text=parts[0], first=first, split=True) if parts else entry
 
 
 def figure_fields(figure: dict[str, Any]) -> list[str]:
@@ -264,7 +265,7 @@ def timeline_fields(entry: dict[str, Any]) -> list[str]:
     return [entry["event"]]
 
 
-def rebuild_entry(entry: dict[str, Any], parts: list[str], first: bool, last: bool) -> dict[str, Any]:
+def rebuild_event(entry: dict[str, Any], parts: list[str], first: bool, last: bool) -> dict[str, Any]:
     """The part of a timeline entry one slide shows; its date with its first part."""
     return dict(entry, event=parts[0], continues=not first)
 
@@ -279,17 +280,7 @@ def draft_timeline_slides(view: dict[str, Any]) -> list[Draft]:
     marks = "the date the article marks" if len(timeline) == 1 else "the dates the article marks"
     title = f"From {first} to {last}: {marks}" if first != last else f"{first}: {marks}"
     entries = [dict(entry, continues=False) for entry in timeline]
-    return [Draft(Slide("timeline", title, entries, notes), fields=timeline_fields, rebuild=rebuild_entry)]
-
-
-def statement_fields(statement: dict[str, Any]) -> list[str]:
-    """The bottom line's text."""
-    return [statement["text"]]
-
-
-def rebuild_statement(statement: dict[str, Any], parts: list[str], first: bool, last: bool) -> dict[str, Any]:
-    """The part of the bottom line one slide shows."""
-    return dict(statement, text=parts[0])
+    return [Draft(Slide("timeline", title, entries, notes), fields=timeline_fields, rebuild=rebuild_event)]
 
 
 def draft_source_slides(view: dict[str, Any]) -> list[Draft]:
@@ -303,17 +294,7 @@ def draft_source_slides(view: dict[str, Any]) -> list[Draft]:
         entries.append({"kind": "url", "text": source["url"], "split": False})
     entries.append({"kind": "verification", "text": ""})
     slide = Slide("source", "Source", entries, notes=["Quotes and paragraph numbers refer to this text."])
-    return [Draft(slide, fields=source_fields, rebuild=rebuild_source)]
-
-
-def source_fields(entry: dict[str, Any]) -> list[str]:
-    """A source-slide entry's text (the check line has none of the brief's)."""
-    return [entry["text"]] if entry["text"] else []
-
-
-def rebuild_source(entry: dict[str, Any], parts: list[str], first: bool, last: bool) -> dict[str, Any]:
-    """The part of a source-slide entry one slide shows (a URL cut in two is no longer a link)."""
-    return dict(entry, text=parts[0], split=True) if parts else entry
+    return [Draft(slide, fields=entry_fields, rebuild=rebuild_entry)]
 
 
 def title_parts(brief: dict[str, Any]) -> list[dict[str, Any]]:
@@ -327,26 +308,16 @@ def title_parts(brief: dict[str, Any]) -> list[dict[str, Any]]:
     return parts
 
 
-def part_fields(part: dict[str, Any]) -> list[str]:
-    """A title-slide part's text, if it has one."""
-    return [part["text"]] if part["text"] else []
-
-
-def rebuild_part(part: dict[str, Any], parts: list[str], first: bool, last: bool) -> dict[str, Any]:
-    """The piece of a title-slide part one slide shows (the date and "For" with its first piece)."""
-    return dict(part, text=parts[0], first=first) if parts else part
-
-
 def draft_slides(view: dict[str, Any]) -> list[Draft]:
     """The whole deck in order, each splittable slide still holding all its items."""
     brief = view["brief"]
     drafts = [
         Draft(Slide("title", brief["title"], title_parts(brief),
                     notes=[f"Briefing on: {plain_text(view['source']['title'])}"]),
-              fields=part_fields, rebuild=rebuild_part),
+              fields=entry_fields, rebuild=rebuild_entry),
         Draft(Slide("bottom-line", "Bottom line", [{"text": brief["bottom_line"]}],
                     notes=[plain_text(brief["bottom_line"]), *summary_notes(view["summary"])]),
-              fields=statement_fields, rebuild=rebuild_statement),
+              fields=entry_fields, rebuild=rebuild_entry),
         *draft_claim_slides(view),
         *draft_goal_slides(view),
         *draft_figure_slides(view),
@@ -452,6 +423,7 @@ class Reading:
     tails: dict[int, float] = field(default_factory=dict)
     parts: dict[int, dict[str, tuple[float, float]]] = field(default_factory=dict)
     seen: dict[int, Block] = field(default_factory=dict)  # id of a measured element -> its block
+    seen_parts: set[int] = field(default_factory=set)  # ids of elements of marked parts
 
 
 def read_layout(layout: Any, extra_height: float) -> dict[int, Measured]:
@@ -490,7 +462,10 @@ def read_mark(reading: Reading, slide: int, kind: str, element: int, found: Any,
     elif kind == "tail":
         reading.tails[slide] = max(reading.tails.get(slide, bottom), bottom)
     else:
-        reading.parts.setdefault(slide, {})[kind] = (top, bottom)
+        parts = reading.parts.setdefault(slide, {})
+        # a fragment of a part a page break split (its element seen before) extends it
+        parts[kind] = (parts[kind][0], bottom) if kind in parts and element in reading.seen_parts else (top, bottom)
+        reading.seen_parts.add(element)
 
 
 def iter_measured(box: Any, slide: int | None, within: Any = None) -> Iterator[tuple[int, str, int, tuple]]:

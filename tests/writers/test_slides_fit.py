@@ -24,7 +24,7 @@ BODY_TOP, BODY_BOTTOM = 13 * MM, (180 - 15) * MM  # the slide's page margins (sl
 OVERLAP_SHARE = 0.25  # of a word box's height: what the font's ascent and descent add around a line
 
 FIT_CASES = ["slides-figures-bushels", "slides-figures-speeds", "slides-long-title", "slides-35-claims",
-             "slides-huge-claim", "slides-at-the-limits", "elsewhere-large", "minimal"]
+             "slides-huge-claim", "slides-at-the-limits", "slides-every-field-long", "elsewhere-large", "minimal"]
 
 
 @pytest.fixture(scope="module", params=FIT_CASES)
@@ -83,9 +83,8 @@ def test_every_claim_is_in_the_deck(deck: tuple[dict, BuiltPdf]) -> None:
     pages = text.split("\f")
     for claim in data["claims"]:
         assert contains_words(text, claim["text"]) or runs_over_pages(pages, claim["text"]), claim["id"]
-    for figure in data.get("figures", []):
-        assert contains_words(text, str(figure["value"])) and contains_words(text, figure["label"])
-    shown = [data["brief"][key] for key in ("title", "subtitle", "author", "audience", "bottom_line")
+    shown = [str(field) for figure in data.get("figures", []) for field in (figure["value"], figure["label"])]
+    shown += [data["brief"][key] for key in ("title", "subtitle", "author", "audience", "bottom_line")
              if data["brief"].get(key)] + [data["source"]["title"], *data.get("takeaways", [])]
     for field in shown:  # nothing pushed off its slide and lost
         assert contains_words(text, field) or runs_over_pages(pages, field), field
