@@ -19,6 +19,8 @@ MEASURE_PAGE_SLIDES = 12  # the page the planner measures on is this many slides
 PX_PER_MM = 96 / 25.4
 FIT_SLACK = 2.0  # CSS px kept free at a slide's foot, against rounding between two layouts
 HALF_FULL = 0.5  # every slide but a group's last is at least this full
+SENTENCE_REACH = 0.2  # of a slide's room: given up to cut a long item after a sentence, not mid-way
+SENTENCE_END = re.compile(r"[.!?][”’\"')\]]*\s*$")
 BRIEFING_SLIDES = 20  # about a slide a minute of a 20-minute briefing
 LONG_GOAL_TITLE = "The article sets this goal"  # over a goal whose text would fill half its slide as a title
 DECK_TITLE_CHARS = 90  # the title in every slide's footer, cut at a word past this
@@ -73,6 +75,7 @@ class Cut:
     field: int
     count: int
     line: float = 0.0  # the height of that line: either part, set anew, may take one line more
+    sentence: bool = False  # the line ends a sentence: the better place to cut
 
 
 @dataclass
@@ -500,9 +503,11 @@ def read_cuts(box: Any) -> list[Cut]:
     counts: dict[int, int] = {}
     cuts = []
     for line in iter_line_boxes(box):
-        touched = count_flow_text(line, None, counts)
+        texts: list[str] = []
+        touched = count_flow_text(line, None, counts, texts)
         if touched is not None:
-            cuts.append(Cut(line.position_y + line.height, touched, counts[touched], line.height))
+            ends = bool(SENTENCE_END.search("".join(texts)))
+            cuts.append(Cut(line.position_y + line.height, touched, counts[touched], line.height, ends))
     return cuts
 
 
@@ -515,8 +520,9 @@ def iter_line_boxes(box: Any) -> Iterator[Any]:
         yield from iter_line_boxes(child)
 
 
-def count_flow_text(box: Any, flow: int | None, counts: dict[int, int]) -> int | None:
-    """Add the visible characters of flow text under `box` to `counts`; the last field touched."""
+def count_flow_text(box: Any, flow: int | None, counts: dict[int, int], texts: list[str]) -> int | None:
+    """Add the visible characters of flow text under `box` to `counts` and its text to `texts`; the
+    last field touched."""
     marked = element_attributes(box).get("data-flow")
     flow = int(marked) if marked is not None and box.element_tag == "span" else flow
     text = getattr(box, "text", None)
@@ -524,10 +530,11 @@ def count_flow_text(box: Any, flow: int | None, counts: dict[int, int]) -> int |
         if flow is None:
             return None
         counts[flow] = counts.get(flow, 0) + visible_length(text)
+        texts.append(text)
         return flow
     touched = None
     for child in getattr(box, "children", ()):
-        found = count_flow_text(child, flow, counts)
+        found = count_flow_text(child, flow, counts, texts)
         touched = found if found is not None else touched
     return touched
 
@@ -579,7 +586,7 @@ def pack(extent: Extent, share: float = 1.0, cutting: bool = True) -> list[list[
         bottom = end_of(extent, following - 1) if pieces else top
         cut = None
         if cutting and following < count and (bottom - top) < room * HALF_FULL:
-            cut = last_cut(extent.blocks[following], limit, start if following == index else None)
+            cut = last_cut(extent.blocks[following], limit, start if following == index else None, top, room)
         if cut is not None:
             pieces.append(Piece(following, start if following == index else None, cut))
             index, start = following, cut
@@ -591,12 +598,18 @@ def pack(extent: Extent, share: float = 1.0, cutting: bool = True) -> list[list[
     return slides
 
 
-def last_cut(block: Block, limit: float, after: Cut | None) -> Cut | None:
-    """The block's last cut above `limit` (and below the cut it starts from), if any."""
-    found = None
+def last_cut(block: Block, limit: float, after: Cut | None, top: float, room: float) -> Cut | None:
+    """The block's last cut above `limit` (and below the cut it starts from), if any; the last that
+    ends a sentence instead, if that still fills the slide from `top` to half and gives up at most
+    SENTENCE_REACH of its room."""
+    found = sentence = None
     for cut in block.cuts[:-1]:  # after its last line nothing of the item is left to continue
         if cut.y + cut.line <= limit and (after is None or cut.y > after.y) and cut != after:
             found = cut
+            sentence = cut if cut.sentence else sentence
+    if found is not None and sentence is not None and sentence.y - top >= room * HALF_FULL \
+            and found.y - sentence.y <= room * SENTENCE_REACH:
+        return sentence
     return found
 
 

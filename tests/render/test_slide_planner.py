@@ -3,6 +3,8 @@ empty, items too tall for a slide cut at their lines, and a plan that grows line
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from markupsafe import Markup
 
@@ -113,3 +115,20 @@ def test_a_cut_claim_keeps_its_quote_and_its_paragraph_for_its_last_part() -> No
         and second["quotes"][0]["paragraph"] is None
     assert str(third["text"]) == "" and str(third["quotes"][0]["text"]) == "words here" \
         and third["quotes"][0]["paragraph"] == 6
+
+
+def sentence_ends(extent: Extent, *lines: int) -> Extent:
+    """The extent with the sentence ending at the end of the given lines of its first item."""
+    block = extent.blocks[0]
+    block.cuts = [replace(cut, sentence=index in lines) for index, cut in enumerate(block.cuts)]
+    return extent
+
+
+def test_a_long_item_is_cut_after_a_sentence_when_one_ends_near_the_foot() -> None:
+    # Lines end every 10; the last that fits a 100 slide (a line kept for rewrapping) ends at 90.
+    assert plan_runs(extent_of([250], lines={0: 10}))[0][0].end.y == 90
+    assert plan_runs(sentence_ends(extent_of([250], lines={0: 10}), 7))[0][0].end.y == 80
+
+
+def test_a_sentence_ending_far_up_the_slide_is_not_worth_the_room() -> None:
+    assert plan_runs(sentence_ends(extent_of([250], lines={0: 10}), 3))[0][0].end.y == 90
