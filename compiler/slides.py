@@ -348,6 +348,7 @@ class Probes:
     slides: list[Slide] = field(default_factory=list)
     drafts: dict[int, int] = field(default_factory=dict)  # id(draft) -> its probe
     figures: dict[tuple[int, float], int] = field(default_factory=dict)  # (columns, size) -> probe
+    figures_whole: dict[int, tuple[float, int]] = field(default_factory=dict)  # columns -> (size, probe)
     title: int | None = None  # the title slide's probe
     title_sizes: int | None = None  # its title at every step's size
     title_step: int = 0  # the step the title slide's probe is laid out at
@@ -369,12 +370,28 @@ def probe_slides(drafts: list[Draft], title_step: int = 0, fallback: bool = Fals
             probes.title = probes.add(replace(slide, step=title_step))
             probes.title_sizes = probes.add(replace(slide, layout="title-sizes", items=[]))
         elif slide.layout == "figures":
-            for columns, size in figure_probes(len(slide.items), fallback):
-                probes.figures[columns, size] = probes.add(
-                    replace(slide, layout="figure-probe", continued=True, columns=columns, size=size))
+            probe_figures(probes, slide, fallback)
         elif draft.splits and slide.items:
             probes.drafts[id(draft)] = probes.add(replace(slide, continued=True))
     return probes
+
+
+def probe_figures(probes: Probes, slide: Slide, fallback: bool) -> None:
+    """The figures whole at each column count's first size, and their values alone at every size.
+
+    A value's size changes only the value's own height: a figure at another size is the whole
+    figure, less its value at the first size, plus its value at that size. The fallback layouts,
+    which may be split, are measured whole.
+    """
+    for columns, size in figure_probes(len(slide.items), fallback):
+        if fallback or columns not in probes.figures_whole:
+            whole = probes.add(replace(slide, layout="figure-probe", continued=True, columns=columns, size=size))
+            probes.figures_whole[columns] = (size, whole)
+        if fallback:
+            probes.figures[columns, size] = probes.figures_whole[columns][1]
+        else:
+            probes.figures[columns, size] = probes.add(
+                replace(slide, layout="figure-values", continued=True, columns=columns, size=size))
 
 
 @dataclass
@@ -783,11 +800,26 @@ def figure_plans(draft: Draft, measured: dict[int, Measured], probes: Probes) ->
     figures = draft.slide.items
     values = [str(figure["value"]) for figure in figures]
     plans = []
-    for (columns, size), number in probes.figures.items():
-        probe = measured.get(number)
+    for columns, size in probes.figures:
+        probe = figures_at(measured, probes, columns, size)
         if probe is not None and len(probe.blocks) == len(figures) and fits_figures(probe, values, columns):
             plans.append(plan_figure_rows(draft, probe, columns, size))
     return plans
+
+
+def figures_at(measured: dict[int, Measured], probes: Probes, columns: int, size: float) -> Measured | None:
+    """The figures as measured `columns` to a row at `size`: whole, or from their values at that size."""
+    first_size, number = probes.figures_whole.get(columns, (size, 0))
+    whole, values = measured.get(number), measured.get(probes.figures.get((columns, size), 0))
+    if whole is None or values is None or values is whole:
+        return values
+    first = measured.get(probes.figures.get((columns, first_size), 0))
+    if first is None or not len(whole.blocks) == len(first.blocks) == len(values.blocks):
+        return None
+    blocks = [Block(figure.top, figure.top + height((figure.top, figure.bottom)) - height((at_first.top, at_first.bottom))
+                    + height((value.top, value.bottom)), value.cuts)
+              for figure, at_first, value in zip(whole.blocks, first.blocks, values.blocks)]
+    return Measured(blocks, None, whole.room, {})
 
 
 def plan_figure_rows(draft: Draft, probe: Measured, columns: int, size: float) -> list[Slide]:
