@@ -21,7 +21,7 @@ from tests.render.reading import (CASES, SCO_BRIEF, BuiltPdf, contains_words, le
 
 MM = 72 / 25.4  # points per millimetre
 BODY_TOP, BODY_BOTTOM = 13 * MM, (180 - 15) * MM  # the slide's page margins (slides.css @page)
-OVERLAP_SHARE = 0.25  # of a word box's height: what the font's ascent and descent add around a line
+OVERLAP_SHARE = 0.15  # of a word box's height: what the font's ascent and descent add around a line
 
 FIT_CASES = ["slides-figures-bushels", "slides-figures-speeds", "slides-long-title", "slides-35-claims",
              "slides-huge-claim", "slides-at-the-limits", "slides-every-field-long", "elsewhere-large", "minimal"]
