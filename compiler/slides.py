@@ -475,7 +475,7 @@ def read_mark(reading: Reading, slide: int, kind: str, element: int, found: Any,
     if kind == "item":
         if element in reading.seen:
             block = reading.seen[element]
-            block.bottom, block.cuts = bottom, block.cuts + cuts
+            block.bottom, block.cuts = bottom, block.cuts + continue_counts(block.cuts, cuts)
         else:
             reading.seen[element] = Block(top, bottom, cuts)
             reading.blocks.setdefault(slide, []).append(reading.seen[element])
@@ -486,6 +486,15 @@ def read_mark(reading: Reading, slide: int, kind: str, element: int, found: Any,
         # a fragment of a part a page break split (its element seen before) extends it
         parts[kind] = (parts[kind][0], bottom) if kind in parts and element in reading.seen_parts else (top, bottom)
         reading.seen_parts.add(element)
+
+
+def continue_counts(before: list[Cut], after: list[Cut]) -> list[Cut]:
+    """The cuts of an item's next fragment, counted on from where its earlier fragments' fields ended
+    (each fragment's lines are counted from zero)."""
+    counted: dict[int, int] = {}
+    for cut in before:
+        counted[cut.field] = cut.count
+    return [replace(cut, count=cut.count + counted.get(cut.field, 0)) for cut in after]
 
 
 def iter_measured(box: Any, slide: int | None, within: Any = None) -> Iterator[tuple[int, str, int, tuple]]:

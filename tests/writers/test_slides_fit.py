@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from compiler import slides
 from compiler.content import load_brief
 from compiler.doctypes import document_type
 from compiler.render import render_html
@@ -172,3 +173,18 @@ def test_the_word_outline_carries_the_decks_words_in_order(name: str, tmp_path: 
         found = letters(outline).find(letters(field), position)
         assert found >= position, field
         position = found
+
+
+def test_an_item_the_measuring_pages_break_is_still_cut_where_its_lines_end(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Measured on pages one slide tall, the long claim runs over several of them: each fragment's
+    # lines count on from the last, so the parts still join up to the claim and each fits its slide.
+    monkeypatch.setattr(slides, "MEASURE_PAGE_SLIDES", 1)
+    brief = load_brief(CASES / "slides-huge-claim" / "brief.yaml")
+    document = render_html(brief, document_type("slides"), BuildOptions())
+    built = write_pdf(document, tmp_path / "slides.pdf")  # the writer refuses a slide that overflows
+    parts = [str(claim["text"]) for slide in document.slides if slide.layout.startswith("claims")
+             for claim in slide.items if claim["number"] == 1]
+    assert len(parts) >= 4
+    assert letters("".join(parts)) == letters(brief.data["claims"][0]["text"])
+    assert runs_over_pages(built.raw_text.split("\f"), brief.data["claims"][0]["text"])
