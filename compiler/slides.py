@@ -371,7 +371,7 @@ def probe_slides(drafts: list[Draft], title_step: int = 0, fallback: bool = Fals
             probes.title_sizes = probes.add(replace(slide, layout="title-sizes", items=[]))
         elif slide.layout == "figures":
             probe_figures(probes, slide, fallback)
-        elif draft.splits and slide.items:
+        elif draft.splits and (slide.items or slide.layout == "goal"):
             probes.drafts[id(draft)] = probes.add(replace(slide, continued=True))
     return probes
 
@@ -464,7 +464,9 @@ def read_layout(layout: Any, extra_height: float) -> dict[int, Measured]:
     for number in set(reading.blocks) | set(reading.parts):
         blocks, parts = reading.blocks.get(number, []), reading.parts.get(number, {})
         frame_top = parts["frame"][0] if "frame" in parts else 0.0
-        room = body - (blocks[0].top - frame_top) if blocks else body
+        # under the title: from the first item, else from the foot of the heading (a goal with no actions)
+        first_top = blocks[0].top if blocks else parts["heading"][1] if "heading" in parts else frame_top
+        room = body - (first_top - frame_top)
         measured[number] = Measured(blocks, reading.tails.get(number), room, parts)
     return measured
 
@@ -896,7 +898,7 @@ def plan_slides(view: dict[str, Any], brief: Brief, template: Template) -> list[
                   if probes.title in measured and probes.title_sizes in measured else 0)
     reference = first_room(drafts[-1], measured, probes)  # the source slide: a one-line title
     again = {id(draft): goal_in_body(draft) for draft in drafts if draft.slide.layout == "goal"
-             and first_room(draft, measured, probes) < reference * HALF_FULL}
+             and title_too_long(draft, measured, probes, reference)}
     if title_step is None:
         again[id(drafts[0])] = drafts[0]
     again.update({id(draft): draft for draft in drafts
@@ -916,6 +918,16 @@ def plan_slides(view: dict[str, Any], brief: Brief, template: Template) -> list[
     for number, slide in enumerate(slides, start=1):
         slide.number = number
     return slides
+
+
+def title_too_long(draft: Draft, measured: dict[int, Measured], probes: Probes, reference: float) -> bool:
+    """Whether a goal's text, as its slide's title, leaves less than half the room a one-line title
+    does, or (with no actions to continue on the next slide) no room for its supporting claims."""
+    room = first_room(draft, measured, probes)
+    probe = measured.get(probes.drafts.get(id(draft), 0))
+    if probe is not None and not probe.blocks and probe.tail is not None and "heading" in probe.parts:
+        room -= probe.tail - probe.parts["heading"][1]
+    return room < reference * HALF_FULL
 
 
 def first_room(draft: Draft, measured: dict[int, Measured], probes: Probes) -> float:
