@@ -679,7 +679,7 @@ def cut_markup(text: str, start: int | None, end: int | None) -> str:
     The field is rendered to HTML first and cut there, closing the tags open at the cut and opening
     them again after it, so emphasis and links survive the split.
     """
-    html = str(render_inline(text))
+    html = str(render_inline(str(text)))  # without its key: a part is not the field `briefing pull` reads back
     head, _ = split_html(html, end) if end is not None else (html, "")
     if start is None:
         return Markup(head.strip()) if end is not None else text
