@@ -1,7 +1,8 @@
 """What a reader of a built PDF would notice: words off their page or over other words, page sizes, split words.
 
-Geometry comes from pdfplumber (word boxes, rules); the text from pdftotext, in reading order, because
-that is what search, copy and most screen-reader pipelines get (pdfplumber's text runs columns together).
+Geometry comes from pdfplumber (word boxes, rules); the text from pdftotext in the order it was drawn
+(-raw), the order a viewer's search and copy follow. (pdftotext's default re-orders by its own column
+analysis and, on the memo's numbered claims, moves a claim's last line above its first.)
 Run on a file for a report: `.venv/bin/python tests/pdfcheck.py build/sco-2012/slides.pdf`.
 """
 
@@ -74,10 +75,43 @@ def read_layout(path: Path) -> PdfLayout:
     pages = []
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
-            words = tuple(Box(number, word["text"], word["x0"], word["top"], word["x1"], word["bottom"])
-                          for word in page.extract_words(keep_blank_chars=False, use_text_flow=False))
+            words = tuple(drawn_words(page.chars, number))
             pages.append(Page(number, float(page.width), float(page.height), words, read_rules(page, number)))
     return PdfLayout(path, tuple(pages), pdf_text(path))
+
+
+def drawn_words(chars: list[dict], number: int) -> list[Box]:
+    """Words as they were drawn: runs of glyphs, in the order of the page's content, each set just after
+    the one before on the same line.
+
+    Not pdfplumber's extract_words, which sorts glyphs into lines first: two lines printed over each
+    other come out as one word of interleaved letters ("ASuoduiercnec"), and the overlap is lost.
+    Glyphs of one word may overlap a little (kerning); that is inside one box, so never counted.
+    """
+    words: list[Box] = []
+    run: list[dict] = []
+    for char in chars:
+        if run and not continues_word(run[-1], char):
+            words.append(box_of(run, number))
+            run = []
+        if not char["text"].isspace():
+            run.append(char)
+    if run:
+        words.append(box_of(run, number))
+    return words
+
+
+def continues_word(previous: dict, char: dict) -> bool:
+    """Whether a glyph is the next letter of the word the previous glyph is in."""
+    size = max(previous["size"], char["size"], 1)
+    return (not char["text"].isspace() and abs(char["top"] - previous["top"]) < size * 0.2
+            and -size * 0.3 < char["x0"] - previous["x1"] < size * 0.15)
+
+
+def box_of(run: list[dict], number: int) -> Box:
+    return Box(number, "".join(char["text"] for char in run), min(char["x0"] for char in run),
+               min(char["top"] for char in run), max(char["x1"] for char in run),
+               max(char["bottom"] for char in run))
 
 
 def read_rules(page: pdfplumber.page.Page, number: int) -> tuple[Box, ...]:
@@ -90,8 +124,8 @@ def read_rules(page: pdfplumber.page.Page, number: int) -> tuple[Box, ...]:
 
 
 def pdf_text(path: Path) -> str:
-    """The PDF's text as pdftotext gives it (reading order, pages separated by form feeds)."""
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+    """The PDF's text as pdftotext gives it in drawing order, pages separated by form feeds."""
+    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], check=True,
                           capture_output=True, text=True).stdout
 
 

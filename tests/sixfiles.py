@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from compiler.markup import plain_text
-from tests.pdfcheck import PdfLayout, layout_problems, read_layout
+from tests.pdfcheck import SPLIT_HYPHENS, PdfLayout, layout_problems, read_layout
 
 DOCUMENTS = ("memo", "slides", "factsheet")
 FORMATS = ("pdf", "docx")
@@ -46,8 +46,10 @@ def build(brief: Path, out: Path, *options: str) -> Run:
 
 
 def squeeze(text: str) -> str:
-    """Text as a reader's search sees it: compatibility forms folded (ligatures), white space gone."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """Text to look a phrase up in: ligatures folded, white space gone, and a word hyphenation split at a
+    line end joined again (split words are a fault of their own: pdfcheck.hyphen_splits)."""
+    joined = re.sub(rf"[{SPLIT_HYPHENS}]\s*\n\s*", "", text)
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", joined))
 
 
 def printed_form(field: str) -> str:
