@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import Phase, given, settings
+from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 
 from compiler.content.limits import MAX_TEXT_CHARS
@@ -33,6 +33,8 @@ from tests.sixfiles import build_faults
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "compiler" / "content" / "brief.schema.json").read_text(encoding="utf-8"))
 SOURCE = ROOT / "tests" / "cases" / "size-60" / "source.txt"
+# Briefs this test found failing, kept as YAML and run first (a found brief with source.text uses SOURCE).
+FOUND = Path(__file__).with_name("found")
 # Each example builds six files (seconds each): a handful in the fixed run, many more in the long one.
 EXAMPLES = max(1, round(PROFILE.max_examples / 150 * 4))
 
@@ -193,9 +195,17 @@ def describe(data: dict[str, Any]) -> str:
             f"longest figure value {max((len(f['value']) for f in data.get('figures', [])), default=0)} chars")
 
 
+def with_found_examples(test: Any) -> Any:
+    """Run the briefs this test once found failing (tests/fuzz/found/*.yaml) first, every time."""
+    for path in sorted(FOUND.glob("*.yaml"), reverse=True):
+        test = example(data=yaml.safe_load(path.read_text(encoding="utf-8")))(test)
+    return test
+
+
 # Shrinking would rebuild six files per step for minutes; the failing brief is printed as found.
 @settings(PROFILE, max_examples=EXAMPLES, deadline=None, phases=[Phase.explicit, Phase.generate])
 @given(data=briefs())
+@with_found_examples
 def test_every_brief_check_accepts_builds_and_reads_well(data: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         brief = write_brief(Path(folder), data)

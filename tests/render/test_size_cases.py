@@ -18,7 +18,9 @@ import yaml
 from compiler.content import load_brief
 from compiler.doctypes import DOCUMENT_TYPES
 from compiler.limits import HTML_VARIABLE
+from compiler.markup import plain_text
 from compiler.render import render_html
+from compiler.text import format_date
 from compiler.writers import BuildOptions
 from tests.pdfcheck import Page, PdfLayout, hyphen_splits, is_sixteen_by_nine, layout_problems, read_layout
 from tests.sixfiles import DOCUMENTS, SIX_FILES, Run, build, check, missing_files, printed_form, squeeze
@@ -122,6 +124,31 @@ def body_extent(page: Page) -> float:
     """How far down the page the slide's text reaches, as a share of its height (the footer not counted)."""
     body = [word.bottom for word in page.words if word.top < page.height * (1 - FOOTER_SHARE)]
     return max(body, default=0) / page.height
+
+
+# The memo's header block: each label's value starts on the label's own line, whatever keys are absent.
+HEADER_VALUES = {"DATE": lambda data: format_date(str(data["brief"]["date"])),
+                 "FOR": lambda data: data["brief"].get("audience"),
+                 "FROM": lambda data: data["brief"].get("author"),
+                 "SOURCE": lambda data: data["source"]["publisher"]}
+
+
+def test_each_memo_header_value_starts_on_its_labels_line(built: BuiltCase) -> None:
+    page = built.pdf("memo").pages[0]
+    header = [word for word in page.words if word.top < page.height * 0.4]
+    misplaced = []
+    for label, value_of in HEADER_VALUES.items():
+        value = value_of(built.data)
+        boxes = [word for word in header if word.text == label]
+        if value is None or not boxes:
+            continue
+        first_word = plain_text(str(value)).split()[0]
+        beside = [word for word in header if word.text == first_word and word.x0 > boxes[0].x1
+                  and abs((word.top + word.bottom) / 2 - (boxes[0].top + boxes[0].bottom) / 2) < 3]
+        if not beside:
+            misplaced.append(f"{label}: {first_word!r} is not on the label's line")
+    assert {box.text for box in header} >= {"DATE", "SOURCE"}, "the header has no DATE or SOURCE label"
+    assert not misplaced, misplaced
 
 
 # A failing brief leaves its last good set: two ways to fail, one that check sees, one only the build sees.
