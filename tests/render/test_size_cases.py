@@ -17,11 +17,11 @@ import yaml
 
 from compiler.content import load_brief
 from compiler.doctypes import DOCUMENT_TYPES
-from compiler.limits import HTML_VARIABLE
+from compiler.bounds import HTML_VARIABLE
 from compiler.markup import plain_text
 from compiler.render import render_html
 from compiler.text import format_date
-from compiler.writers import BuildOptions
+from compiler.document import BuildOptions
 from tests.pdfcheck import Page, PdfLayout, hyphen_splits, is_sixteen_by_nine, layout_problems, read_layout
 from tests.sixfiles import DOCUMENTS, SIX_FILES, Run, build, check, missing_files, printed_form, squeeze
 
