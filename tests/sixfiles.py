@@ -83,13 +83,23 @@ def document_faults(data: dict[str, Any], pdfs: dict[str, PdfLayout]) -> list[st
     return faults
 
 
+def unlocated_problems(run: Run, brief: Path) -> list[str]:
+    """Problem lines that do not point into the brief: no line and column, or only 1:1 (the file)."""
+    pattern = re.compile(rf"^{re.escape(str(brief))}:(\d+):(\d+): ")
+    problems = [line for line in run.output.splitlines() if line.strip() and not line.endswith(" errors")
+                and not line.endswith(" error") and ": warning: " not in line]
+    return [line for line in problems if not (found := pattern.match(line)) or found.groups() == ("1", "1")]
+
+
 def build_faults(brief: Path, data: dict[str, Any], out: Path, *options: str) -> list[str]:
     """Check the brief, and if check accepts it, build it and list every broken promise (issue 10).
 
-    A brief check refuses gives no faults: refusing it is the compiler's right.
+    A brief check refuses is the compiler's right to refuse, as long as each problem points into it.
     """
-    if check(brief).status != 0:
-        return []
+    checked = check(brief)
+    if checked.status != 0:
+        return [f"check refused the brief without pointing into it: {line}"
+                for line in unlocated_problems(checked, brief)]
     built = build(brief, out, *options)
     folder = out / brief.stem
     faults = []

@@ -124,6 +124,8 @@ def quotes(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def claims(draw: st.DrawFn, claim_id: str) -> dict[str, Any]:
+    """A claim of a sentence to a long paragraph (1,000 characters: longer, check may refuse it as too long
+    for a slide, which this test accepts; a brief of 60 such claims would only be refused sooner)."""
     claim: dict[str, Any] = {"id": claim_id, "kind": draw(st.sampled_from(["fact", "assessment", "proposal"])),
                              "text": draw(sometimes_long(prose(4, 45), MAX_TEXT_CHARS // 5))}
     optional(draw, claim, "quotes", st.lists(quotes(), min_size=1, max_size=3))
