@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from compiler.build import plan_outputs
 from compiler.markup import plain_text
 from tests.pdfcheck import SPLIT_HYPHENS, PdfLayout, layout_problems, read_layout
 
 DOCUMENTS = ("memo", "slides", "factsheet")
-FORMATS = ("pdf", "docx")
-SIX_FILES = tuple(f"{document}.{suffix}" for document in DOCUMENTS for suffix in FORMATS)
+# Every file a default build writes for one brief (the six PDF and Word files, and the deck's .pptx).
+SIX_FILES = tuple(output.name for output in plan_outputs(Path("brief"), None))
 
 
 @dataclass(frozen=True)
