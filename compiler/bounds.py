@@ -9,10 +9,12 @@ take, and the memory its process may hold.
 
 from __future__ import annotations
 
+import math
 import os
 import resource
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -37,13 +39,39 @@ class LimitExceeded(ExpectedError):
     """An output went past one of the bounds; the message names it and what to do."""
 
 
+LARGEST_SETTING = 10**9
+"""Largest value a bound may be set to, in its unit (a billion seconds or MiB: no bound in practice)."""
+
+
+class SettingRefused(ExpectedError):
+    """A BRIEFING_* bound set to something other than a number from 0 to LARGEST_SETTING."""
+
+
 def read_setting(variable: str, default: float, scale: float = 1) -> float:
-    """A bound from the environment (in its unit, times `scale`), else the default."""
+    """A bound from the environment (in its unit, times `scale`), else the default; SettingRefused when
+    it is set to anything but a number from 0 (no bound) to LARGEST_SETTING: `nan`, `inf`, `abc`, -1."""
     setting = os.environ.get(variable, "").strip()
-    try:
-        return float(setting) * scale if setting else default
-    except ValueError:
+    if not setting:
         return default
+    try:
+        value = float(setting)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= LARGEST_SETTING:  # also false for nan
+        raise SettingRefused(f"{variable}={setting[:20]!r} is not a number from 0 (no bound) to "
+                             f"{LARGEST_SETTING}; set one, or unset it for the default")
+    return value * scale
+
+
+def check_settings() -> list[str]:
+    """Why each BRIEFING_* bound the environment sets cannot be used (empty when all can)."""
+    problems = []
+    for variable in (HTML_VARIABLE, SECONDS_VARIABLE, MEMORY_VARIABLE):
+        try:
+            read_setting(variable, 0)
+        except SettingRefused as error:
+            problems.append(str(error))
+    return problems
 
 
 def check_html_size(html: str, label: str) -> None:
@@ -60,7 +88,9 @@ def check_html_size(html: str, label: str) -> None:
 @contextmanager
 def render_bounds(label: str) -> Iterator[None]:
     """Bound the time and memory of the block (one output); LimitExceeded names `label`."""
-    with time_bound(read_setting(SECONDS_VARIABLE, RENDER_SECONDS), label), \
+    seconds = read_setting(SECONDS_VARIABLE, RENDER_SECONDS)
+    with time_bound(seconds, f"{label}: took longer than {seconds:g} s, the limit for one output "
+                    f"({SECONDS_VARIABLE}); shorten the brief"), \
             memory_bound(read_setting(MEMORY_VARIABLE, RENDER_MEMORY_BYTES, 2**20)):
         try:
             yield
@@ -71,16 +101,20 @@ def render_bounds(label: str) -> Iterator[None]:
 
 
 @contextmanager
-def time_bound(seconds: float, label: str) -> Iterator[None]:
-    """Raise LimitExceeded inside the block once it has run `seconds` (main thread only; 0: none)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+def time_bound(seconds: float, message: str) -> Iterator[None]:
+    """Raise LimitExceeded(message) inside the block once it has run `seconds` (main thread only; 0: none).
+
+    Inside another bound that ends sooner, that one stands; one that ends later is restored after.
+    """
+    outer, _ = signal.getitimer(signal.ITIMER_REAL) if seconds > 0 else (0.0, 0.0)
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or 0 < outer <= seconds:
         yield
         return
 
     def expire(signum: int, frame: object) -> None:
-        raise LimitExceeded(f"{label}: took longer than {seconds:g} s, the limit for one output "
-                            f"({SECONDS_VARIABLE}); shorten the brief")
+        raise LimitExceeded(message)
 
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -88,6 +122,8 @@ def time_bound(seconds: float, label: str) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001))
 
 
 @contextmanager

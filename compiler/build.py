@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
@@ -13,16 +14,18 @@ from compiler.console import Console, OrderedReport
 from compiler.diagnostics import BriefError, ExpectedError, Problem, plural
 from compiler.doctypes import DOCUMENT_TYPES, DocumentType
 from compiler.document import BuildOptions, RenderedDocument
-from compiler.manifest import (Dependencies, Manifest, OutputRecord, change_reasons, read_manifest,
-                               record_output, write_manifest)
-from compiler.outputs import (edited_copy_path, folder_lock, hash_file, move_into_place,
-                              remove_temporaries, temporary_path)
+from compiler.manifest import (MANIFEST_NAME, Dependencies, Manifest, OutputRecord, change_reasons,
+                               read_manifest, record_output, write_manifest)
+from compiler.outputs import (check_output_folder, edited_copy_path, file_kind, folder_lock, forget_locks,
+                              hash_file, move_into_place, remove_temporaries, temporary_path)
 from compiler.writers import default_formats, format_named, write_order, writer
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from compiler.content.model import Brief
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,8 @@ class Plan:
     outputs: list[Output]
     depends: dict[str, dict[str, str]]
     reasons: dict[str, list[str]] = field(default_factory=dict)  # only out-of-date outputs
-    edited: set[str] = field(default_factory=set)                # output names changed on disk
+    edited: dict[str, str] = field(default_factory=dict)         # output name -> "edited" | "unproven"
+    blocked: list[Problem] = field(default_factory=list)         # outputs that cannot be written at all
     wrote: list[str] = field(default_factory=list)
     outputs_left: int = 0
     finished: list[TaskResult] = field(default_factory=list)  # held until the brief's last task is done
@@ -150,20 +154,39 @@ def plan_outputs(folder: Path, formats: tuple[str, ...] | None) -> list[Output]:
 
 
 def recorded_source(brief_path: Path, recorded: str | None) -> Path | None:
-    """The source text a brief names (as recorded: relative to the brief file)."""
-    return brief_path.parent / recorded if recorded else None
+    """The source text a brief names (as recorded: relative to the brief file), if it lies in the
+    brief's folder: a manifest is no more trusted than a brief to make the build read a file elsewhere."""
+    if not recorded or "\0" in recorded or Path(recorded).is_absolute():
+        return None
+    folder = brief_path.parent.resolve()
+    source = (folder / recorded).resolve()
+    return source if source.is_relative_to(folder) else None
 
 
-def file_state(output: Output, record: OutputRecord | None) -> str:
-    """`missing`, `ours` (as written), `interrupted` (the file before a move that never happened) or `edited`."""
-    if not output.target.exists():
+def file_state(output: Output, record: OutputRecord | None, offered: OutputRecord | None = None) -> str:
+    """What is at an output's path, judged by content (never size and time):
+
+    `missing`; `blocked` (a folder, link, pipe or device: never opened, never replaced); `ours` (as the
+    manifest records it, or its fingerprint proves it: compiler/fingerprint.py); `adopted` (the copy last offered
+    beside an edited file, moved into place); `interrupted` (the file before a move that never happened);
+    `edited` (recorded, and changed since); `unproven` (no record, no fingerprint: kept like an edit).
+    """
+    kind = file_kind(output.target)
+    if kind == "missing":
         return "missing"
-    if record is None or record.matches_stat(output.target):
+    if kind != "a file":
+        return "blocked"
+    digest = hash_file(output.target, follow_links=False)
+    if record is not None and digest == record.sha256:
         return "ours"
-    digest = hash_file(output.target)
-    if digest == record.sha256:
+    if offered is not None and digest == offered.sha256:
+        return "adopted"
+    if record is not None and digest == record.replaced:
+        return "interrupted"
+    fingerprint = format_named(output.format).fingerprint
+    if fingerprint is not None and fingerprint.proves(output.target):
         return "ours"
-    return "interrupted" if digest == record.replaced else "edited"
+    return "edited" if record is not None else "unproven"
 
 
 def outdated_reasons(record: OutputRecord | None, depends: dict[str, str], state: str,
@@ -182,16 +205,26 @@ def outdated_reasons(record: OutputRecord | None, depends: dict[str, str], state
 def plan_brief(path: Path, request: BuildRequest, dependencies: Dependencies) -> Plan:
     """Decide which of a brief's outputs are out of date, from its folder's manifest (no YAML read)."""
     folder = request.out / path.stem
+    outputs = plan_outputs(folder, request.formats)
+    try:
+        check_output_folder(request.out, folder)
+    except OSError as error:
+        return Plan(path, folder, Manifest(), outputs, {}, blocked=[file_problem(path, describe_os_error(error))])
     manifest = read_manifest(folder)
     source = recorded_source(path, manifest.source)
-    outputs = plan_outputs(folder, request.formats)
     plan = Plan(path, folder, manifest, outputs, {
         output.name: dependencies.of_output(path, source, manifest, output.format) for output in outputs})
     for output in outputs:
         record = manifest.outputs.get(output.name)
-        state = file_state(output, record)
-        if state == "edited":
-            plan.edited.add(output.name)
+        state = file_state(output, record, manifest.offered.get(output.name))
+        if state == "adopted":
+            manifest.outputs[output.name] = record = manifest.offered.pop(output.name)
+        elif state == "blocked":
+            plan.blocked.append(file_problem(path, f"{output.target} is {file_kind(output.target)}, where the "
+                                             f"build writes {output.name}; move it away"))
+            continue
+        elif state in ("edited", "unproven"):
+            plan.edited[output.name] = state
         reasons = outdated_reasons(record, plan.depends[output.name], state, request.force)
         if reasons:
             plan.reasons[output.name] = reasons
@@ -200,12 +233,20 @@ def plan_brief(path: Path, request: BuildRequest, dependencies: Dependencies) ->
 
 # Tasks: rendering and writing, in this process or a worker -----------------------------------------
 
+def describe_os_error(error: OSError) -> str:
+    """`build/x/memo.pdf: Read-only file system`: an operating-system error as the end of a problem line."""
+    where = f"{error.filename}: " if error.filename else ""
+    return f"{where}{error.strerror or error}"
+
+
 def describe_failure(brief: Brief, step: str, error: Exception) -> list[Problem]:
     """Problems for an exception raised while rendering or writing `step` (never a traceback)."""
     if isinstance(error, BriefError):
         return error.problems
     if isinstance(error, ExpectedError):
         return [file_problem(brief.path, str(error))]
+    if isinstance(error, OSError):
+        return [file_problem(brief.path, f"{step}: cannot write: {describe_os_error(error)}")]
     return [file_problem(brief.path, f"{step}: {type(error).__name__}: {error}")]
 
 
@@ -218,6 +259,8 @@ def write_output(document: RenderedDocument, output: Output,
         result = writer(output.format).write(document, temporary, options)
         if declaration.normalise is not None:
             declaration.normalise(temporary, options.source_date_epoch)
+        if declaration.fingerprint is not None:
+            declaration.fingerprint.stamp(temporary)
         written = Written(output, temporary, hash_file(temporary))
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -289,9 +332,17 @@ class Workers:
     def __enter__(self) -> Workers:
         return self
 
-    def __exit__(self, *exception: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, kind: type | None, *exception: object) -> None:
+        if self.pool is None:
+            return
+        if kind is not None:  # interrupted or terminated: the workers' results would go nowhere
+            self.stop_workers()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def stop_workers(self) -> None:
+        """Kill the worker processes now (what Python 3.14's `terminate_workers` does)."""
+        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+            process.kill()
 
     def submit(self, task: Task) -> None:
         if self.jobs <= 1:
@@ -306,7 +357,8 @@ class Workers:
         from concurrent.futures import ProcessPoolExecutor
 
         preload_engines(self.formats)
-        return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+        return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=start_worker, initargs=(os.getpid(),))
 
     def wait(self, on_done: Callable[[Task, TaskDone], None]) -> None:
         """Call `on_done` for each task as it finishes, running each follow-up task as its own comes back."""
@@ -329,6 +381,26 @@ class Workers:
                 follow_up = task.follow_up(done.document) if done.document else None
                 if follow_up is not None:
                     running[self.pool.submit(run_task, follow_up)] = follow_up
+
+
+def start_worker(build_process: int) -> None:
+    """In a new worker: die with the build (even one killed with SIGKILL), hold none of its locks."""
+    die_with_parent()
+    if os.getppid() != build_process:  # the build died before we could ask
+        os._exit(1)
+    forget_locks()
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG); elsewhere, nothing."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 def finished_task(task: Task, future: Future) -> TaskDone:
@@ -358,16 +430,39 @@ class Builder:
         # Sorted by output folder: locks are taken in that order, so concurrent builds never deadlock.
         ordered = sorted(set(self.request.briefs), key=lambda path: (path.stem, path))
         briefs = select_shard(self.refuse_clashes(ordered), self.request.shard)
+        if not self.prepare_formats():
+            return 1
         if self.request.check:
             return self.report_check([plan_brief(p, self.request, self.dependencies) for p in briefs])
         with ExitStack() as locks:
-            plans = []
-            for path in briefs:
-                locks.enter_context(folder_lock(self.request.out / path.stem))
-                remove_temporaries(self.request.out / path.stem)
-                plans.append(plan_brief(path, self.request, self.dependencies))
+            plans = [plan for path in briefs if (plan := self.lock_and_plan(path, locks))]
             self.build(plans)
         return self.report_summary(plans)
+
+    def prepare_formats(self) -> bool:
+        """Let each format read what its options name (the reference Word file), once, before anything
+        is written: False, having said why once, if that cannot be used."""
+        ready = True
+        for name in self.request.formats or default_formats():
+            prepare = format_named(name).prepare
+            for problem, level in prepare(self.request.options) if prepare else []:
+                self.console.problem(problem, level)
+                ready = ready and level != "error"
+        return ready
+
+    def lock_and_plan(self, path: Path, locks: ExitStack) -> Plan | None:
+        """Lock a brief's output folder (saying so if another build holds it) and plan it; None if the
+        folder cannot be used (a link, a file, unwritable), which fails the brief with one line."""
+        folder = self.request.out / path.stem
+        try:
+            check_output_folder(self.request.out, folder)
+            locks.enter_context(folder_lock(folder, self.console.note))
+            remove_temporaries(folder)
+        except OSError as error:
+            self.failed.add(path)
+            self.console.problem(file_problem(path, f"cannot use the output folder: {describe_os_error(error)}"))
+            return None
+        return plan_brief(path, self.request, self.dependencies)
 
     def refuse_clashes(self, paths: list[Path]) -> list[Path]:
         """The briefs to build: one whose name makes no folder, or repeats another's (one folder), fails."""
@@ -391,7 +486,9 @@ class Builder:
         """Load the out-of-date briefs, render their documents and commit them, reporting in brief order."""
         self.report = OrderedReport(self.console, [plan.path for plan in plans])
         by_path = {plan.path: plan for plan in plans}
-        with Workers(self.request.jobs, self.request.formats) as workers:
+        # More workers than outputs to write, or than CPUs to run them, would only cost memory.
+        jobs = min(self.request.jobs, usable_cpus(), sum(len(plan.reasons) for plan in plans))
+        with Workers(jobs, self.request.formats) as workers:
             self.submit(plans, workers)
             self.run_submitted(workers, by_path)
 
@@ -439,6 +536,12 @@ class Builder:
 
     def prepare(self, plan: Plan) -> list[Task]:
         """Load an out-of-date brief and make its tasks; a brief with problems gets none."""
+        if plan.manifest.warning:
+            self.report.problem(plan.path, file_problem(plan.folder / MANIFEST_NAME, plan.manifest.warning),
+                                "warning")
+        if plan.blocked:
+            self.fail(plan, plan.blocked)
+            return []
         if not plan.reasons:
             return []
         from compiler.content import load_brief
@@ -511,36 +614,49 @@ class Builder:
         """Move a written file into place (or beside the output, if the user edited that one)."""
         output = written.output
         rank = plan.outputs.index(output)
-        if output.name in plan.edited and not self.request.overwrite_edited:
-            target = edited_copy_path(output.target)
-            self.report.problem(plan.path, self.conflict(output), rank=rank)
-        else:
-            target = output.target
-            self.record(plan, written)
-            # A copy offered beside an edited file is out of date once the output itself is replaced.
-            edited_copy_path(target).unlink(missing_ok=True)
-        move_into_place(written.temporary, target)
+        kept = output.name in plan.edited and not self.request.overwrite_edited
+        target = edited_copy_path(output.target) if kept else output.target
+        try:
+            self.record(plan, written, kept)
+            move_into_place(written.temporary, target)
+            if not kept:
+                # A copy offered beside an edited file is out of date once the output itself is replaced.
+                edited_copy_path(target).unlink(missing_ok=True)
+        except OSError as error:  # disk full, read-only: this output stays as it was
+            written.temporary.unlink(missing_ok=True)
+            self.fail(plan, [file_problem(plan.path, f"{output.name}: cannot write: {describe_os_error(error)}")],
+                      rank)
+            return
+        if kept:
+            self.report.problem(plan.path, self.conflict(output, plan.edited[output.name]), rank=rank)
         plan.wrote.append(target.name)
 
-    def record(self, plan: Plan, written: Written) -> None:
-        """Enter a file about to be moved into place in its folder's manifest, and save that."""
+    def record(self, plan: Plan, written: Written, offered: bool) -> None:
+        """Enter a file about to be moved into place (or offered beside an edited one) in its folder's
+        manifest, and save that."""
         name = written.output.name
-        previous = plan.manifest.outputs.get(name)
-        record = record_output(written.temporary, plan.depends[name], written.sha256)
-        record.replaced = previous.sha256 if previous else None
-        plan.manifest.outputs[name] = record
+        record = record_output(plan.depends[name], written.sha256)
+        if offered:
+            plan.manifest.offered[name] = record
+        else:
+            previous = plan.manifest.outputs.get(name)
+            record.replaced = previous.sha256 if previous else None
+            plan.manifest.outputs[name] = record
+            plan.manifest.offered.pop(name, None)
         plan.manifest.fonts = dict(self.dependencies.font_cache)
         # Manifest first: if the build dies before the move, the next one sees the old file as
         # "interrupted" (it matches `replaced`), never as a file the user edited.
         write_manifest(plan.folder, plan.manifest)
 
-    def conflict(self, output: Output) -> Problem:
-        """The problem reported for an output the user edited since the last build."""
+    def conflict(self, output: Output, state: str) -> Problem:
+        """The problem reported for an output the user edited since the last build (or that no record
+        shows the compiler wrote)."""
         self.conflicts += 1
         copy = edited_copy_path(output.target)
         fix = format_named(output.format).edited_advice.format(path=output.target)
-        return file_problem(output.target, f"{output.target} was edited since the last build; wrote "
-                            f"{copy.name} beside it; {fix}")
+        why = ("was edited since the last build" if state == "edited" else
+               "is not a file the last recorded build wrote (no manifest entry, no fingerprint)")
+        return file_problem(output.target, f"{output.target} {why}; wrote {copy.name} beside it; {fix}")
 
     def finish(self, plan: Plan) -> None:
         """A brief is done: its last line says what was written, that nothing was, or (with -v) that it was up to date."""
@@ -559,11 +675,17 @@ class Builder:
         """`--check`: list what is out of date and why; write nothing."""
         stale = 0
         for plan in plans:
+            if plan.manifest.warning:
+                self.console.problem(file_problem(plan.folder / MANIFEST_NAME, plan.manifest.warning), "warning")
+            for problem in plan.blocked:
+                stale += 1
+                self.console.problem(problem)
             for output in plan.stale:
                 stale += 1
                 reasons = ", ".join(plan.reasons[output.name])
                 if output.name in plan.edited:
-                    reasons += (f"; edited since the last build (a build would write "
+                    reasons += (f"; {'edited since' if plan.edited[output.name] == 'edited' else 'not written by'}"
+                                f" the last build (a build would write "
                                 f"{edited_copy_path(output.target).name})")
                 self.console.problem(file_problem(output.target, f"out of date: {reasons}"))
         if stale:
@@ -592,12 +714,36 @@ def order_outputs(names: list[str]) -> list[str]:
     return sorted(names, key=lambda name: (rank.get(name.split(".")[0], len(rank)), name))
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a CI container may have fewer than the machine)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class Terminated(BaseException):
+    """SIGTERM (sent by `timeout`, or a cancelled CI job): stop like Ctrl-C, workers included."""
+
+
+def raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def build(request: BuildRequest, console: Console | None = None) -> int:
     """Run a build (or a `--check`) and return its exit status: 0 all good, 1 something failed."""
+    import signal
+    import threading
+
     console = console or Console(request.error_format)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, raise_terminated) if in_main_thread else None
     try:
         return Builder(request, console).run()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated) as stop:
         console.clear_progress()
         console.line("interrupted: every output is either as before or completely rebuilt")
-        return 130
+        return 143 if isinstance(stop, Terminated) else 130
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)

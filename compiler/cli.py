@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
 
 from compiler import __version__
+from compiler.diagnostics import escape_controls
 from compiler.document import PAPERS
 from compiler.writers import FORMATS, default_formats
 
@@ -38,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
          "check and build report; rebuild and reload it on every save. Ctrl-C stops."),
     ):
         live = add_command(commands, name, summary, description)
-        live.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
+        live.add_argument("--out", type=parse_out_folder, default=Path("build"), metavar="DIR",
                           help="output folder (default: build/)")
         live.add_argument("--paper", choices=tuple(PAPERS), type=str.lower, default=None,
                           help="paper for the memo and factsheet (default: the brief's brief.paper, else a4)")
@@ -56,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         f"Check each brief, then write BUILD/<brief>/{{memo,slides,factsheet}}.{{{','.join(default_formats())}}} "
         "(--format chooses others). "
         "A brief with errors builds nothing; the others still build. Exits 1 if any brief failed.")
-    build.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
+    build.add_argument("--out", type=parse_out_folder, default=Path("build"), metavar="DIR",
                        help="output folder (default: build/)")
     build.add_argument("-j", "--jobs", type=positive_int, default=None, metavar="N",
                        help="render in N worker processes (default: one per CPU; 1: no workers)")
@@ -146,6 +148,18 @@ def port_number(text: str) -> int:
     return int(text)
 
 
+def parse_out_folder(text: str) -> Path:
+    """An argparse type: a folder, or a path where one can be made (not a file, not a dangling link)."""
+    from compiler.outputs import UnsafeFolder, check_out_folder
+
+    path = Path(text)
+    try:
+        check_out_folder(path)
+    except UnsafeFolder as error:
+        raise argparse.ArgumentTypeError(f"{escape_controls(text)}: {error.strerror}") from None
+    return path
+
+
 def parse_shard(text: str) -> tuple[int, int]:
     """An argparse type: `K/N` with 1 <= K <= N."""
     index, _, count = text.partition("/")
@@ -172,8 +186,14 @@ def main(argv: list[str] | None = None) -> int:
     command = import_module(args.run)  # each command loads only what it needs
     try:
         return command.run(args)
-    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as other tools do
+    except OSError as error:
+        # Writing a file names it; printing to a closed pipe or a full device does not.
+        if error.errno not in (errno.EPIPE, errno.ENOSPC, errno.EIO) or error.filename is not None:
+            raise
+        # stdout closed early (`| head`) or full (/dev/full): say so once; outputs are as before or new.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if error.errno != errno.EPIPE:
+            print(f"briefing: cannot write to standard output: {error.strerror}", file=sys.stderr)
         return 1
 
 

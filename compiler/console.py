@@ -44,8 +44,15 @@ class Console:
         self.progress_shown = False
 
     def line(self, text: str) -> None:
+        """A result line on stdout; names in it are escaped as in problem lines (a file name must not
+        reach the terminal or a CI log as control sequences or a line of its own)."""
         self.clear_progress()
-        print(text, file=self.out, flush=True)
+        print(escape_controls(text), file=self.out, flush=True)
+
+    def note(self, text: str) -> None:
+        """A line on stderr about the build itself (e.g. waiting for another build's lock)."""
+        self.clear_progress()
+        print(escape_controls(text), file=self.err, flush=True)
 
     def problem(self, problem: Problem, level: str = "error") -> None:
         self.clear_progress()
@@ -53,7 +60,7 @@ class Console:
 
     def progress(self, done: int, total: int, label: str) -> None:
         if self.live:
-            self.err.write(f"\r\x1b[K[{done}/{total}] {label}")
+            self.err.write(f"\r\x1b[K[{done}/{total}] {escape_controls(label)}")
             self.err.flush()
             self.progress_shown = True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
@@ -82,6 +83,9 @@ RIGHT_TO_LEFT_TEXT = re.compile(
     "[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in RIGHT_TO_LEFT_BLOCKS) + "]")
 
 
+MAX_CODE_POINT = 0x10FFFF
+MAX_CACHE_BYTES = 16 * 2**20
+"""Largest coverage cache read (ours is about 100 KB)."""
 # Part of each coverage cache key: a change to how coverage is read or stored makes old entries unused.
 COVERAGE_FORMAT = 1
 
@@ -128,7 +132,14 @@ def uses_right_to_left(brief: Brief) -> bool:
 
 @lru_cache(maxsize=1)
 def covered_characters() -> frozenset[int]:
-    """Code points that at least one declared font has a glyph for (once per process).
+    """Code points that at least one declared font has a glyph for, as the coverage cache says (once
+    per process; `check_coverage` confirms the characters a brief uses against the fonts themselves)."""
+    return frozenset(code for ranges in cached_coverage().values() for code in expand_ranges(ranges))
+
+
+@lru_cache(maxsize=1)
+def cached_coverage(trust_cache: bool = True) -> dict[Path, list[list[int]]]:
+    """Each declared font's coverage as runs of code points, from the cache where it has the font.
 
     Reading the fonts' character maps takes a fifth of a second, so each font's coverage is kept
     in a cache file keyed by a hash of the font's content; hashing all of them takes a hundredth.
@@ -137,18 +148,45 @@ def covered_characters() -> frozenset[int]:
 
     check_fonts_installed()
     cache_file = coverage_cache_file()
-    cache = read_coverage_cache(cache_file)
-    covered: set[int] = set()
+    cache = read_coverage_cache(cache_file) if trust_cache else {}
+    coverage = {}
     missed = False
     for path in sorted({face.path for face in FONT_FACES}):
         key = f"{COVERAGE_FORMAT}:{hash_file(path)}"
         if key not in cache:
-            cache[key] = code_point_ranges(read_character_map(path))
+            cache[key] = code_point_ranges(character_map(path))
             missed = True
-        covered.update(expand_ranges(cache[key]))
+        coverage[path] = cache[key]
     if missed:
         write_coverage_cache(cache_file, cache)
-    return frozenset(covered)
+    return coverage
+
+
+@lru_cache(maxsize=None)
+def character_map(path: Path) -> frozenset[int]:
+    """The code points a font file maps to a glyph, read from the font (once per process)."""
+    return frozenset(read_character_map(path))
+
+
+def in_ranges(ranges: list[list[int]], code: int) -> bool:
+    index = bisect.bisect_right(ranges, [code, MAX_CODE_POINT + 1]) - 1
+    return index >= 0 and ranges[index][0] <= code <= ranges[index][1]
+
+
+def cache_holds_true(codes: Iterable[int]) -> bool:
+    """Whether each code point the cache says a font covers is in that font's own character map.
+
+    The cache lives in the user's folder, where anything could have written it: a cache claiming
+    an emoji for Noto Serif would let the emoji through to a system fallback font. Checking the
+    claims a brief relies on costs reading one small character map (the CJK font's, a fifth of a
+    second, only for CJK text).
+    """
+    coverage = cached_coverage()
+    for code in codes:
+        claimant = next((path for path, ranges in coverage.items() if in_ranges(ranges, code)), None)
+        if claimant is not None and code not in character_map(claimant):
+            return False
+    return True
 
 
 def read_character_map(path: Path) -> Iterable[int]:
@@ -181,12 +219,30 @@ def coverage_cache_file() -> Path:
 
 
 def read_coverage_cache(path: Path) -> dict[str, list[list[int]]]:
-    """The cached coverage by font key; empty when the file is missing or unreadable (then re-read)."""
+    """The cached coverage by font key; empty when the file is missing, unreadable, too large or not of
+    the shape this module writes (then the fonts are read again)."""
+    from compiler.outputs import read_bounded
+
     try:
-        cache = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        cache = json.loads(read_bounded(path, MAX_CACHE_BYTES).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
         return {}
-    return cache if isinstance(cache, dict) else {}
+    if not isinstance(cache, dict):
+        return {}
+    return {key: ranges for key, ranges in cache.items() if isinstance(key, str) and valid_ranges(ranges)}
+
+
+def valid_ranges(ranges: object) -> bool:
+    """Whether a cache entry is sorted, disjoint [first, last] runs of code points."""
+    if not isinstance(ranges, list):
+        return False
+    previous = -1
+    for run in ranges:
+        if not (isinstance(run, list) and len(run) == 2 and all(type(code) is int for code in run)
+                and previous < run[0] <= run[1] <= MAX_CODE_POINT):
+            return False
+        previous = run[1]
+    return True
 
 
 def write_coverage_cache(path: Path, cache: dict[str, list[list[int]]]) -> None:
@@ -200,6 +256,19 @@ def write_coverage_cache(path: Path, cache: dict[str, list[list[int]]]) -> None:
         pass
 
 
+def confirmed_coverage(brief: Brief) -> frozenset[int]:
+    """The covered code points, with the cache's claims for the brief's characters confirmed by the
+    fonts; if any claim is false, every font's coverage is read again and the cache rewritten."""
+    used = {ord(char) for _, text in iter_text_fields(brief.data) for char in text}
+    covered = covered_characters()
+    if cache_holds_true(used & covered):
+        return covered
+    cached_coverage.cache_clear()
+    covered_characters.cache_clear()
+    cached_coverage(trust_cache=False)
+    return covered_characters()
+
+
 def name_character(char: str) -> str:
     """`U+1F600 (GRINNING FACE)`."""
     name = unicodedata.name(char, "unnamed character")
@@ -208,7 +277,7 @@ def name_character(char: str) -> str:
 
 def check_coverage(brief: Brief) -> list[Problem]:
     """One problem per text field and character that no declared font can draw."""
-    covered = covered_characters()
+    covered = confirmed_coverage(brief)
     problems = []
     for path, text in iter_text_fields(brief.data):
         # Line breaks and tabs are layout, not glyphs; every other character must be drawable.

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from compiler import __version__
 from compiler.locations import LOCK_FILE, PACKAGE_DIR, TEMPLATES_DIR
-from compiler.outputs import hash_bytes, hash_file, write_atomic
+from compiler.outputs import hash_bytes, hash_file, read_bounded, write_atomic
 from compiler.writers import format_named
 
 MANIFEST_NAME = ".manifest.json"
@@ -27,53 +28,112 @@ CHANGE_REASONS = {
 }
 
 
+MAX_MANIFEST_BYTES = 2**20
+"""Largest manifest read (a real one is a few KB)."""
+SHA256_HEX = re.compile("[0-9a-f]{64}")
+
+
 @dataclass
 class OutputRecord:
     """One output as last written: the hash of each dependency, and of the file itself."""
 
     depends: dict[str, str]
     sha256: str
-    size: int
-    mtime_ns: int
     replaced: str | None = None  # hash of the file this one replaced, until the move is known done
-
-    def matches_stat(self, path: Path) -> bool:
-        """Whether the file still has the size and time it had when written (then it is unchanged)."""
-        stat = path.stat()
-        return (stat.st_size, stat.st_mtime_ns) == (self.size, self.mtime_ns)
 
 
 @dataclass
 class Manifest:
-    """One output folder's record: the brief, its source text, each output, and font hashes."""
+    """One output folder's record: the brief, its source text, each output, and font hashes.
+
+    `offered` holds the copies written beside edited files (memo.new.docx, by the name of the file
+    it stands for), so that one moved into place by hand is known as the compiler's own.
+    """
 
     brief: str | None = None
     source: str | None = None
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    offered: dict[str, OutputRecord] = field(default_factory=dict)
     fonts: dict[str, list] = field(default_factory=dict)  # path -> [size, mtime_ns, sha256]
+    warning: str | None = field(default=None, compare=False)  # why a manifest on disk was not used
 
 
-def record_output(path: Path, depends: dict[str, str], sha256: str) -> OutputRecord:
+def record_output(depends: dict[str, str], sha256: str) -> OutputRecord:
     """The record of a file just written."""
-    stat = path.stat()
-    return OutputRecord(depends, sha256, stat.st_size, stat.st_mtime_ns)
+    return OutputRecord(dict(depends), sha256)
 
 
 def read_manifest(folder: Path) -> Manifest:
-    """The folder's manifest; an empty one when it is missing or unreadable (then all is rebuilt)."""
+    """The folder's manifest; an empty one when it is missing, and one with a `warning` when it is
+    unreadable or not of the shape this compiler writes (then all is rebuilt, and the edited-file
+    guard relies on what each output proves about itself)."""
+    path = folder / MANIFEST_NAME
     try:
-        data = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
-        if data.get("format") != MANIFEST_FORMAT:
-            return Manifest()
-        outputs = {name: OutputRecord(**record) for name, record in data["outputs"].items()}
-        return Manifest(data.get("brief"), data.get("source"), outputs, data.get("fonts", {}))
-    except (OSError, ValueError, KeyError, TypeError):
+        data = json.loads(read_bounded(path, MAX_MANIFEST_BYTES, follow_links=False).decode("utf-8"))
+        return parse_manifest(data)
+    except FileNotFoundError:
         return Manifest()
+    except OSError as error:
+        reason = error.strerror or str(error)
+    except RecursionError:
+        reason = "nested too deeply"
+    except ValueError as error:  # not JSON, not UTF-8, or the wrong shape
+        reason = str(error).split(":")[0] if isinstance(error, json.JSONDecodeError) else str(error)
+    return Manifest(warning=f"not a build record this compiler can read ({reason}); treating it as absent")
+
+
+def parse_manifest(data: object) -> Manifest:
+    """A manifest from its JSON; ValueError saying what is wrong when it has another shape."""
+    if not isinstance(data, dict):
+        raise ValueError(f"a JSON {type(data).__name__}, not an object")
+    if data.get("format") != MANIFEST_FORMAT:
+        raise ValueError(f"format {str(data.get('format'))[:20]!r}, not {MANIFEST_FORMAT}")
+    return Manifest(optional_text(data, "brief"), optional_text(data, "source"),
+                    parse_records(data.get("outputs", {}), "outputs"),
+                    parse_records(data.get("offered", {}), "offered"), parse_fonts(data.get("fonts", {})))
+
+
+def optional_text(data: dict, key: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{key} is not text")
+    return value
+
+
+def parse_records(value: object, key: str) -> dict[str, OutputRecord]:
+    if not isinstance(value, dict):
+        raise ValueError(f"{key} is not an object")
+    return {str(name): parse_record(record, f"{key}.{name}") for name, record in value.items()}
+
+
+def parse_record(value: object, key: str) -> OutputRecord:
+    """One output's record (older manifests also hold its size and time: ignored, content decides)."""
+    if not isinstance(value, dict):
+        raise ValueError(f"{key} is not an object")
+    depends, sha256, replaced = value.get("depends"), value.get("sha256"), value.get("replaced")
+    if not (isinstance(depends, dict) and all(isinstance(item, str) for item in (*depends, *depends.values()))):
+        raise ValueError(f"{key}.depends is not a map of hashes")
+    if not is_sha256(sha256) or not (replaced is None or is_sha256(replaced)):
+        raise ValueError(f"{key} has no proper SHA-256")
+    return OutputRecord(depends, sha256, replaced)
+
+
+def parse_fonts(value: object) -> dict[str, list]:
+    if not isinstance(value, dict) or not all(
+            isinstance(entry, list) and len(entry) == 3 and all(type(item) is int for item in entry[:2])
+            and is_sha256(entry[2]) for entry in value.values()):
+        raise ValueError("fonts is not a map of [size, time, hash]")
+    return value
+
+
+def is_sha256(value: object) -> bool:
+    return isinstance(value, str) and SHA256_HEX.fullmatch(value) is not None
 
 
 def write_manifest(folder: Path, manifest: Manifest) -> None:
     """Replace the folder's manifest atomically (the caller holds the folder lock)."""
     data = {"format": MANIFEST_FORMAT, **asdict(manifest)}
+    del data["warning"]
     text = json.dumps(data, indent=1, sort_keys=True) + "\n"
     write_atomic(folder / MANIFEST_NAME, text.encode("utf-8"))
 
@@ -84,6 +144,8 @@ def hash_input(path: Path) -> str:
         return hash_file(path)
     except FileNotFoundError:
         return "missing"
+    except OSError as error:  # a pipe, a device, unreadable: never opened for reading; the check says why
+        return f"unreadable: {error.strerror or error}"
 
 
 def hash_tree(root: Path, suffixes: tuple[str, ...] | None = None) -> str:

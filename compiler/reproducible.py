@@ -16,16 +16,29 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-# Zip cannot store dates before 1980.
+# Zip stores dates from 1980 to 2107 only.
 ZIP_EPOCH = 315532800
+ZIP_LAST_EPOCH = 4354819199  # 2107-12-31T23:59:59Z
+LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: the last moment a date in a document can name
 CORE_PROPERTIES = "docProps/core.xml"
 CORE_DATE = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
 
 
+class EpochRefused(ValueError):
+    """SOURCE_DATE_EPOCH set to something that is not a moment a document can carry."""
+
+
 def environment_epoch(environ: Mapping[str, str] = os.environ) -> int | None:
-    """SOURCE_DATE_EPOCH when set to a number of seconds, else None."""
+    """SOURCE_DATE_EPOCH when set (a whole number of seconds since 1970, up to the year 9999), else None;
+    EpochRefused, with a message saying what to do, when it is set to anything else."""
     value = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(value) if value.isdigit() else None
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) > LAST_EPOCH:
+        raise EpochRefused(f"SOURCE_DATE_EPOCH={value[:20]!r} is not a number of seconds since 1970 up to the "
+                           f"year 9999 (e.g. {ZIP_EPOCH}); set it to one, or unset it to date each brief by "
+                           "its brief.date")
+    return int(value)
 
 
 def date_epoch(brief_date: object) -> int:
@@ -58,7 +71,7 @@ def normalise_package_bytes(data: bytes, epoch: int) -> bytes:
     python-docx stamps each zip entry with the local time of saving and core.xml with "now"; the
     entry order it writes is already stable, so it is kept.
     """
-    stamp = utc_datetime(max(epoch, ZIP_EPOCH)).timetuple()[:6]
+    stamp = utc_datetime(min(max(epoch, ZIP_EPOCH), ZIP_LAST_EPOCH)).timetuple()[:6]
     date = w3c_date(epoch).encode()
     output = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \

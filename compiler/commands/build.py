@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import argparse
-import os
+import sys
 
-from compiler.build import BuildRequest, build
-from compiler.commands import find_briefs
+from compiler.build import BuildRequest, build, usable_cpus
+from compiler.commands import NO_BRIEFS, find_briefs, refuse_environment
 from compiler.document import BuildOptions
 from compiler.reproducible import environment_epoch
 from compiler.writers import FORMATS
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the briefs the command line names; 0 if every output was written, else 1."""
-    return build(request_from_args(args))
+    """Build the briefs the command line names; 0 if every output was written, else 1 (2: a bad setting)."""
+    if refuse_environment():
+        return 2
+    request = request_from_args(args)
+    if not request.briefs:
+        print(NO_BRIEFS, file=sys.stderr)
+        return 1
+    return build(request)
 
 
 def request_from_args(args: argparse.Namespace) -> BuildRequest:
@@ -31,5 +37,5 @@ def request_from_args(args: argparse.Namespace) -> BuildRequest:
 
 
 def default_jobs() -> int:
-    """One worker per CPU."""
-    return os.cpu_count() or 1
+    """One worker per CPU this process may use."""
+    return usable_cpus()

@@ -9,19 +9,21 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from compiler.commands import find_briefs
+from compiler.commands import NO_BRIEFS, find_briefs, refuse_environment
 from compiler.content import Brief, check_brief
 from compiler.content.coverage import Coverage, measure_coverage
 from compiler.content.limits import MAX_PROBLEMS
 from compiler.content.quotes import quote_entries
-from compiler.diagnostics import BriefError, Problem, plural
+from compiler.diagnostics import BriefError, Problem, escape_controls, plural
 
 
 def run(args: argparse.Namespace) -> int:
     """Check every brief named (or all in content/); 0 if all are clean, 1 if any has problems."""
+    if refuse_environment():
+        return 2
     briefs = find_briefs(args.briefs)
     if not briefs:
-        print("no brief files: name one, or put *.yaml files in content/", file=sys.stderr)
+        print(NO_BRIEFS, file=sys.stderr)
         return 1
     failed = 0
     reports = []
@@ -32,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "json":
             reports.append(describe_json(path, brief, problems, args.coverage))
             continue
-        print(f"{path}: {summarise(brief, problems)}", flush=True)
+        print(escape_controls(f"{path}: {summarise(brief, problems)}"), flush=True)
         if args.coverage and brief is not None:
             print("\n".join(coverage_lines(measure_coverage(brief))), flush=True)
     if args.format == "json":
@@ -65,7 +67,7 @@ def check_glyphs(brief: Brief) -> list[Problem]:
     except BriefError as error:
         return error.problems
     except FontsMissing as error:
-        print(f"{brief.path}: warning: characters not checked against the document fonts: {error}",
+        print(escape_controls(f"{brief.path}: warning: characters not checked against the document fonts: {error}"),
               file=sys.stderr)
     return []
 
@@ -95,8 +97,8 @@ def print_problems(problems: list[Problem]) -> None:
     for problem in problems[:MAX_PROBLEMS]:
         print(problem, file=sys.stderr)
     if len(problems) > MAX_PROBLEMS:
-        print(f"{problems[0].file}: {len(problems) - MAX_PROBLEMS} more problems not shown; "
-              "fix these first", file=sys.stderr)
+        print(escape_controls(f"{problems[0].file}: {len(problems) - MAX_PROBLEMS} more problems not shown; "
+                              "fix these first"), file=sys.stderr)
 
 
 def summarise(brief: Brief | None, problems: list[Problem]) -> str:

@@ -24,5 +24,10 @@ MAX_PROBLEMS = 100
 MAX_CLOSEST_SEARCHES = 10
 """Quotes not found that get a closest-passage search (each reads the whole source); the rest do not."""
 
+QUOTE_WORK_FACTOR = 256
+"""Work units (about a nanosecond each) quote lookups of one brief may take per character of its source
+text (each quote costs about a third of a unit per character; past the bound the rest go unchecked,
+with a message): about two seconds for an 8 MiB source, whatever the quotes."""
+
 MAX_COMBINING_MARKS = 8
 """Most combining marks on one character (Vietnamese needs 2); more are stacked over the lines above."""

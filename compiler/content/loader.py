@@ -73,7 +73,8 @@ def source_file(path: Path, name: str) -> Path | str:
     """The source text file `name` names, or why it cannot be read.
 
     It must be a regular file in the brief's folder or below: a brief is data, so it must not make
-    the compiler read files elsewhere (`../../etc/passwd`, a link leading out, a device or a pipe).
+    the compiler read files elsewhere (`../../etc/passwd`, a link leading out, a hard link to a file
+    outside, a device or a pipe).
     """
     folder = path.parent.resolve()
     if Path(name).is_absolute():
@@ -87,4 +88,7 @@ def source_file(path: Path, name: str) -> Path | str:
                 "the path is relative to the brief file")
     if not file.is_file():
         return f"source text {name} is not a regular file; name a plain text file"
+    if file.stat().st_nlink > 1:  # a hard link is the same file as one elsewhere, which no path shows
+        return (f"source text {name} has other hard links, which may lead outside the brief's folder; "
+                "make it a file of its own (copy it)")
     return file

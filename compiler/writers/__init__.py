@@ -9,7 +9,7 @@ has one function, `write(document, target, options) -> WriteResult`.
 from __future__ import annotations
 
 import argparse
-import zipfile
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -17,8 +17,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from compiler.diagnostics import Problem
+from compiler.fingerprint import PDF_IDENTIFIER, ZIP_COMMENT, Fingerprint
+from compiler.outputs import read_bounded
 from compiler.reproducible import normalise_package
 
+MAX_OFFICE_BYTES = 64 * 2**20
+"""Largest reference Office file read (a restyled one is tens of KB; pictures inside make MBs)."""
 COMMON_OPTIONS = ("paper", "source_date_epoch")  # BuildOptions every format's bytes depend on
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2a", "pdf/a-3a", "pdf/a-2u", "pdf/a-3u",
                 "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
@@ -54,6 +59,12 @@ class Format:
     edited_advice: str = "pass --overwrite-edited to replace it"
     # A pass after writing that pins what the writer cannot (dates in zip entries): (path, epoch).
     normalise: Callable[[Path, int], None] | None = field(default=None, compare=False)
+    # How a file of this format carries its own hash, so the edited-file guard can tell it is ours
+    # without the manifest (compiler/fingerprint.py); None: only the manifest can vouch for it.
+    fingerprint: Fingerprint | None = field(default=None, compare=False)
+    # Reads what the format's options name, once, before any output is written: (problem, level)
+    # pairs, level "error" (the build stops, having written nothing) or "warning".
+    prepare: Callable[[Any], list[tuple[Problem, str]]] | None = field(default=None, compare=False)
 
     @property
     def changing_options(self) -> tuple[str, ...]:
@@ -65,8 +76,8 @@ def office_file(member: str, refusal: str) -> Callable[[str], Path]:
     """An argparse type: an existing Office file, a zip holding `member`; else `refusal` after its name."""
     def parse(text: str) -> Path:
         path = Path(text)
-        try:
-            with zipfile.ZipFile(path) as package:
+        try:  # read as a regular file of bounded size: a pipe or device is never opened
+            with zipfile.ZipFile(io.BytesIO(read_bounded(path, MAX_OFFICE_BYTES))) as package:
                 package.getinfo(member)
         except (OSError, zipfile.BadZipFile, KeyError):
             raise argparse.ArgumentTypeError(f"{text}: {refusal}") from None
@@ -75,10 +86,36 @@ def office_file(member: str, refusal: str) -> Callable[[str], Path]:
     return parse
 
 
-parse_reference_docx = office_file("word/styles.xml", "not a Word file with styles; save one from Word as "
-                                   ".docx, or copy templates/reference.docx and restyle it")
 parse_reference_pptx = office_file("ppt/presentation.xml", "not a PowerPoint deck; save one from PowerPoint "
                                    "or Impress as .pptx, or copy templates/reference.pptx and restyle it")
+
+
+def parse_reference_docx(text: str) -> Path:
+    """An argparse type: a Word file or template whose styles can be taken (read once, here, so that a
+    bad one is refused before anything is built; a pipe or device is never opened)."""
+    from compiler.diagnostics import escape_controls
+    from compiler.writers.docx_reference import ReferenceRefused, take_reference
+
+    path = Path(text)
+    try:
+        take_reference(path)
+    except ReferenceRefused as error:
+        raise argparse.ArgumentTypeError(f"{escape_controls(text)}: {error}") from None
+    return path
+
+
+def prepare_reference_docx(options: Any) -> list[tuple[Problem, str]]:
+    """The reference Word file, read once: why it cannot be used, or what was dropped from it."""
+    path = options.reference_docx
+    if path is None:
+        return []
+    from compiler.writers.docx_reference import ReferenceRefused, take_reference
+
+    try:
+        notice = take_reference(path).notice
+    except ReferenceRefused as error:
+        return [(Problem(str(path), 1, 1, "", str(error)), "error")]
+    return [(Problem(str(path), 1, 1, "", notice), "warning")] if notice else []
 
 
 FORMATS: dict[str, Format] = {}
@@ -92,20 +129,21 @@ def register(declaration: Format) -> Format:
 
 register(Format(
     "pdf", ".pdf", "compiler.writers.pdf", options=("pdf_variant",), variants=PDF_VARIANTS,
-    lays_out=True,
+    lays_out=True, fingerprint=PDF_IDENTIFIER,
     arguments=(Argument("--pdf-variant", "pdf_variant", metavar="V", choices=PDF_VARIANTS, type=str.lower,
                         help="write PDF/A or PDF/UA, e.g. pdf/a-3b (default: a tagged PDF); one of "
                         + ", ".join(PDF_VARIANTS)),)))
 register(Format(
     "docx", ".docx", "compiler.writers.docx", options=("reference_docx",), files=("reference_docx",),
-    normalise=normalise_package,
+    normalise=normalise_package, fingerprint=ZIP_COMMENT, prepare=prepare_reference_docx,
     edited_advice="`briefing pull {path}` takes the edits into the brief; `--overwrite-edited` discards them",
     arguments=(Argument("--reference-docx", "reference_docx", metavar="FILE", type=parse_reference_docx,
-                        help="a Word file whose styles (fonts, colours, spacing, margins) every .docx "
-                        "takes, like pandoc's --reference-doc (default: templates/reference.docx)"),)))
+                        help="a Word file or template (.docx, .dotx) whose styles (fonts, colours, spacing, "
+                        "numbering, theme) every .docx takes, like pandoc's --reference-doc; page size and "
+                        "margins stay ours, nothing else is taken (default: templates/reference.docx)"),)))
 register(Format(
     "pptx", ".pptx", "compiler.writers.pptx", options=("reference_pptx",), files=("reference_pptx",),
-    normalise=normalise_package, general=False,
+    normalise=normalise_package, general=False, fingerprint=ZIP_COMMENT,
     arguments=(Argument("--reference-pptx", "reference_pptx", metavar="FILE", type=parse_reference_pptx,
                         help="a PowerPoint deck or template whose layouts (by name: Title Slide, Title and "
                         "Content), theme and placeholders the slide deck's .pptx takes (default: "

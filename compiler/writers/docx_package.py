@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -14,11 +15,9 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm
 
-from compiler.locations import TEMPLATES_DIR
 from compiler.reproducible import utc_datetime
 from compiler.writers.docx_ooxml import StyleIndex, copy_style
-
-REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
+from compiler.writers.docx_reference import REFERENCE_DOCX, take_reference
 CORE_PROPERTY_LIMIT = 255
 EAST_ASIAN_LANGUAGES = {"zh", "ja", "ko"}
 RIGHT_TO_LEFT_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug"}
@@ -37,8 +36,9 @@ class Metadata:
 
 
 def open_reference(path: Path | None) -> Document:
-    """A new document carrying the reference's styles, numbering and section, with nothing in it."""
-    document = docx.Document(str(path or REFERENCE_DOCX))
+    """A new document with our page geometry and settings, carrying the reference's styles, numbering,
+    theme and font declarations (only those: compiler/writers/docx_reference.py), with nothing in it."""
+    document = docx.Document(io.BytesIO(take_reference(path).package) if path else str(REFERENCE_DOCX))
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
@@ -73,7 +73,8 @@ def ours_styles() -> StyleIndex:
 
 
 def set_page_size(document: Document, width_mm: float, height_mm: float) -> None:
-    """Paper size and orientation per document type; margins stay the reference's."""
+    """Paper size and orientation per document type; the margins are ours (templates/reference.docx),
+    whatever reference styles the file."""
     for section in document.sections:
         section.orientation = WD_ORIENT.LANDSCAPE if width_mm > height_mm else WD_ORIENT.PORTRAIT
         section.page_width = Emu(Mm(width_mm))

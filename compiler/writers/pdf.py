@@ -13,6 +13,7 @@ from weasyprint.formatting_structure.boxes import LineBox, MarginBox, PageBox  #
 
 from compiler.diagnostics import RenderError  # noqa: E402
 from compiler.document import BuildOptions, RenderedDocument  # noqa: E402
+from compiler.fingerprint import PDF_PLACEHOLDER  # noqa: E402
 from compiler.writers import WriteResult, format_named
 
 LINE_HEIGHT_EM = 1.4  # converts an overflow height into "about N lines" of body text
@@ -141,7 +142,8 @@ def write_options(options: BuildOptions) -> dict[str, object]:
     variants = format_named("pdf").variants
     if options.pdf_variant and options.pdf_variant not in variants:
         raise RenderError(f"unknown PDF variant {options.pdf_variant!r}; use one of {', '.join(variants)}")
-    return {"pdf_tags": True, "pdf_variant": options.pdf_variant}
+    # The identifier is a placeholder the build fills with the file's hash (compiler/fingerprint.py).
+    return {"pdf_tags": True, "pdf_variant": options.pdf_variant, "pdf_identifier": PDF_PLACEHOLDER}
 
 
 def write(document: RenderedDocument, target: Path, options: BuildOptions) -> WriteResult:

@@ -7,9 +7,12 @@ The reproducibility and no-op-import tests use the real engines.
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import sys
 import threading
 import types
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,9 +21,10 @@ import yaml
 from compiler.build import BuildRequest, build
 from compiler.console import Console
 from compiler.content.model import Brief
-from compiler.diagnostics import BriefError, Problem
-from compiler.document import RenderedDocument
-from compiler.writers import WriteResult
+from compiler.diagnostics import BriefError, Problem, RenderError
+from compiler.document import Page, RenderedDocument
+from compiler.fingerprint import PDF_PLACEHOLDER
+from compiler.writers import FORMATS, WriteResult
 
 # Every output of a brief, sorted by name.
 OUTPUTS = ["factsheet.docx", "factsheet.pdf", "memo.docx", "memo.pdf", "slides.docx", "slides.pdf", "slides.pptx"]
@@ -85,11 +89,42 @@ def make_writer(engine: Engine, suffix: str) -> types.ModuleType:
         if suffix in ("docx", "pptx"):
             write_tiny_docx(target, document.html)
         else:
-            target.write_text(f"{suffix}\n{document.html}\n{options.source_date_epoch}\n")
+            # Ending as a PDF's trailer does, with the identifier the build fills in (compiler/fingerprint.py).
+            target.write_bytes(f"{suffix}\n{document.html}\n{options.source_date_epoch}\n".encode()
+                               + b"trailer << /ID [(" + PDF_PLACEHOLDER + b") (0)] >>\n%%EOF\n")
         return WriteResult()
 
     module.write = write
     return module
+
+
+def install_engine(state: Engine, setattr_: Callable, setitem: Callable, real_loader: bool = False) -> None:
+    """Put the stand-ins in place of load_brief (unless `real_loader`), render_html and the writers
+    (through monkeypatch's setattr and setitem in a test, or plain ones in a child process:
+    stand_in_build.py)."""
+    import time
+
+    import compiler.content
+    import compiler.manifest
+
+    def render_html(brief: Brief, doctype: object, options: object) -> RenderedDocument:
+        time.sleep(state.delay)
+        if doctype.name in state.fail_render:
+            raise RenderError(f"{doctype.name}: cannot be laid out")
+        return RenderedDocument(doctype, brief, f"{doctype.name}: {brief.data['claims'][0]['text']}",
+                                Page("A4", 210, 297))
+
+    render = types.ModuleType("compiler.render")
+    render.render_html = render_html
+    setitem(sys.modules, "compiler.render", render)
+    if not real_loader:
+        setattr_(compiler.content, "load_brief", fake_load_brief, raising=False)
+    # The compiler's own sources are being edited while tests run; pin their hash for this test.
+    setattr_(compiler.manifest, "hash_compiler", lambda: "this compiler")
+    for suffix in ("pdf", "docx", "pptx"):
+        module = make_writer(state, suffix)
+        setitem(sys.modules, module.__name__, module)
+        setitem(FORMATS, suffix, dataclasses.replace(FORMATS[suffix], module=module.__name__))
 
 
 def write_tiny_docx(target: Path, text: str) -> None:
