@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
