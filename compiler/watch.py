@@ -107,7 +107,7 @@ class Watcher:
     def __init__(self, request_for: Callable[[], BuildRequest], folders: list[Path],
                  starting: Callable[[list[Path]], None] = lambda changed: None) -> None:
         self.request_for = request_for
-        self.folders = sorted({folder.resolve() for folder in [*folders, TEMPLATES_DIR]})
+        self.folders = list(dict.fromkeys(folder.resolve() for folder in [*folders, TEMPLATES_DIR]))  # briefs' first
         self.starting = starting
         """Called with the changed files as each rebuild starts (the preview says so at once)."""
         self.stop = threading.Event()

@@ -43,10 +43,9 @@ def browser(tmp_path: Path) -> Iterator[object]:
 
 def page_texts(driver: object, document: str) -> list[str]:
     """The text of each page of one document, as the page holds it beneath the page images."""
-    from selenium.webdriver.common.by import By
-
-    return [caption.get_attribute("textContent")
-            for caption in driver.find_elements(By.CSS_SELECTOR, f".document.{document} .page-text")]
+    # Read in one script, so that a rebuild swapping the pages in mid-read cannot leave a stale element.
+    return driver.execute_script("return Array.from(document.querySelectorAll(arguments[0]), "
+                                 "caption => caption.textContent)", f".document.{document} .page-text")
 
 
 def wait_until(driver: object, condition: object) -> object:
@@ -84,7 +83,8 @@ def test_preview_shows_updates_and_survives_errors(tmp_path: Path, browser: obje
         browser.execute_script("window.notReloaded = true")
 
         brief.write_text(BRIEF.replace("CLAIM", "A claim saved while the page was open."), encoding="utf-8")
-        wait_until(browser, lambda driver: "A claim saved while the page was open." in page_texts(driver, "memo")[0])
+        wait_until(browser, lambda driver: any("A claim saved while the page was open." in text
+                                                for text in page_texts(driver, "memo")))
         assert browser.execute_script("return window.notReloaded") is True  # updated in place
         assert browser.find_elements(By.ID, "problems") == []
 
