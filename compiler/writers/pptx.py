@@ -30,8 +30,8 @@ from compiler.reproducible import utc_datetime
 from compiler.writers import WriteResult
 from compiler.writers.docx_package import fit_core_property
 from compiler.writers.pptx_deck import Block, DeckSlide, Paragraph, Run, Table, inline_runs, plan_deck
-from compiler.writers.pptx_fit import (EMU_PER_PT, Frame, blocks_height, cut_blocks, cut_paragraph, fit_blocks,
-                                       fit_table, line_pitch, row_heights, scales, stacked_height)
+from compiler.writers.pptx_fit import (EMU_PER_PT, LINK_PIECE, Frame, blocks_height, cut_blocks, cut_paragraph,
+                                       fit_blocks, fit_table, line_pitch, row_heights, scales, stacked_height)
 from compiler.writers.pptx_package import (BODY_TYPES, TITLE_TYPES, Layouts, clone, find_layouts,
                                            find_placeholder, open_reference, placeholder_frame)
 from compiler.writers.pptx_styles import COLOURS, FLOOR_SIZE, FULL_WIDTH_EMU, SERIF, look
@@ -253,14 +253,22 @@ class DeckWriter:
             etree.SubElement(properties, qn("a:buNone"))
         for run in para.runs:
             self.write_run(element, run, size)
-        end = etree.SubElement(element, qn("a:endParaRPr"), lang=self.language, sz=str(round(size * 100)))
+        end = etree.SubElement(element, qn("a:endParaRPr"), lang=self.language, sz=str(hundredths(size)))
         return end
 
     def write_run(self, paragraph_element, run: Run, size: float) -> None:
+        """The run, a link as one run per piece between its break points (link_pieces), all one link."""
+        link = None
+        if run.href and run.href.strip().lower().startswith(("http:", "https:", "mailto:")):
+            link = self.deck.slides[-1].part.relate_to(run.href.strip(), RT.HYPERLINK, is_external=True)
+        for text in link_pieces(run.text) if link else [run.text]:
+            self.write_text(paragraph_element, run, text, size, link)
+
+    def write_text(self, paragraph_element, run: Run, text: str, size: float, link: str | None) -> None:
         style = look(run.role)
         element = etree.SubElement(paragraph_element, qn("a:r"))
         properties = etree.SubElement(element, qn("a:rPr"), lang=self.language,
-                                      sz=str(max(100, round(size * style.scale * run.scale * 100))))
+                                      sz=str(hundredths(run_size(run, size))))
         # Weight and slant always written, never inherited: they are what the text was measured in.
         properties.set("b", "1" if run.bold or style.bold else "0")
         properties.set("i", "1" if run.italic or style.italic else "0")
@@ -270,10 +278,9 @@ class DeckWriter:
             colour_element(etree.SubElement(properties, qn("a:solidFill")), style.colour)
         if style.serif:
             etree.SubElement(properties, qn("a:latin"), typeface=SERIF)
-        if run.href and run.href.strip().lower().startswith(("http:", "https:", "mailto:")):
-            rel_id = self.deck.slides[-1].part.relate_to(run.href.strip(), RT.HYPERLINK, is_external=True)
-            etree.SubElement(properties, qn("a:hlinkClick"), {qn("r:id"): rel_id})
-        etree.SubElement(element, qn("a:t")).text = run.text
+        if link:
+            etree.SubElement(properties, qn("a:hlinkClick"), {qn("r:id"): link})
+        etree.SubElement(element, qn("a:t")).text = text
 
     def fill_table(self, slide: Slide, body, table: Table, frame: Frame, scale: float) -> None:
         """The table in place of the body placeholder (it keeps the placeholder's idx, so it is one)."""
@@ -381,6 +388,25 @@ def footer_title(brief: dict[str, Any]) -> str:
     if hasattr(planner, "shorten_words") and hasattr(planner, "DECK_TITLE_CHARS"):
         return planner.shorten_words(title, planner.DECK_TITLE_CHARS)
     return title
+
+
+def run_size(run: Run, size: float) -> float:
+    """A run's size (pt) in a paragraph set at `size`."""
+    return size * look(run.role).scale * run.scale
+
+
+def hundredths(points: float) -> int:
+    """A size as DrawingML writes it, in hundredths of a point (1 pt at least)."""
+    return max(100, round(points * 100))
+
+
+def link_pieces(text: str) -> list[str]:
+    """A link's text cut after each break point (LINK_BREAKS), so that Impress can wrap it between runs.
+
+    Impress reads each linked run as one field and wraps a field that is longer than the rest of its
+    line with its lines too close, one over the other; between fields it wraps as between words.
+    """
+    return [piece for piece in LINK_PIECE.findall(text) if piece]
 
 
 def plain(runs: tuple[Run, ...]) -> str:

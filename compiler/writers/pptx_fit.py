@@ -24,8 +24,12 @@ from compiler.writers.pptx_deck import Block, Paragraph, Run, Table
 from compiler.writers.pptx_styles import look
 
 EMU_PER_PT = 12700
-WIDTH_SLACK = 0.98  # keep 2% of each line free: shaping and the viewer's own rounding
+# Keep 1% of each line free for the viewer's own rounding of advance widths (a few tenths of a point a
+# line). 2% was more than rounding needs and made lines the PDF sets whole wrap here (size-60's quotes).
+WIDTH_SLACK = 0.99
 SPACE = " "
+LINK_BREAKS = "/-?&=#"  # a link's text may wrap after these (the writer cuts its runs there)
+LINK_PIECE = re.compile(rf"[^{re.escape(LINK_BREAKS)}]*[{re.escape(LINK_BREAKS)}]*")
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,7 @@ def pieces(runs: tuple[Run, ...], size: float) -> list[Piece]:
             found.append(Piece(sum(word), spaces, tuple(word)))
         word, spaces = [], 0.0
 
+    previous = ""
     for run in runs:
         style = look(run.role)
         font = run_font(style.serif, run.bold or style.bold, run.italic or style.italic)
@@ -128,9 +133,17 @@ def pieces(runs: tuple[Run, ...], size: float) -> list[Piece]:
                 close()
                 found.append(Piece(width, 0.0, (width,)))
                 continue
+            if run.href and word and word_breaks_before(char, previous):
+                close()
             word.append(width)
+            previous = char
     close()
     return found
+
+
+def word_breaks_before(char: str, previous: str) -> bool:
+    """Whether a link may wrap before `char`: after a run of break characters (as link_pieces cuts)."""
+    return previous in LINK_BREAKS and previous != "" and char not in LINK_BREAKS
 
 
 def count_lines(found: list[Piece], width: float) -> int:

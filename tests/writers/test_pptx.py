@@ -161,10 +161,23 @@ def test_core_properties_and_classification_come_from_the_brief(built: Path) -> 
 
 
 def deck_links(path: Path) -> list[tuple[str, str]]:
-    """(text, address) of every hyperlink in a deck's text."""
-    return [(run.text, run.hyperlink.address) for slide in Presentation(str(path)).slides for shape in slide.shapes
-            if shape.has_text_frame for paragraph in shape.text_frame.paragraphs for run in paragraph.runs
-            if run.hyperlink.address]
+    """(text, address) of every hyperlink in a deck's text, as a reader sees them: consecutive runs of a
+    paragraph that link to the same address are one link (the writer cuts a long link's runs where it may wrap)."""
+    links = []
+    for slide in Presentation(str(path)).slides:
+        for shape in slide.shapes:
+            if not shape.has_text_frame:
+                continue
+            for paragraph in shape.text_frame.paragraphs:
+                last = None
+                for run in paragraph.runs:
+                    address = run.hyperlink.address
+                    if address and address == last:
+                        links[-1] = (links[-1][0] + run.text, address)
+                    elif address:
+                        links.append((run.text, address))
+                    last = address
+    return links
 
 
 def test_markdown_tricks_stay_text_and_only_web_and_mail_links_link(built: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.writers.pptx import DeckWriter, pack
+from compiler.writers.pptx import DeckWriter, link_pieces, pack
 from compiler.writers.pptx_deck import Block, DeckSlide, Paragraph, Run
 from compiler.writers.pptx_fit import (Frame, char_width, count_lines, fit_blocks, paragraph_height, pieces,
                                        run_font, scales)
@@ -32,6 +32,17 @@ def test_words_fill_a_line_until_the_next_would_not_fit() -> None:
 def test_a_word_longer_than_its_line_breaks_between_characters() -> None:
     word = "0123456789" * 10
     assert lines(word, em(word) / 4 + 0.01) == 4
+
+
+def test_a_link_wraps_after_its_slashes_and_hyphens_where_the_writer_cuts_its_runs() -> None:
+    url = "https://example.org/a-long-path"
+    link = (Run(url, href=url),)
+    width = em("https://example.org/a-lo")  # the plain word would break between "o" and "n"
+    assert count_lines(pieces(link, SIZE), width) == 2
+    assert [piece.width for piece in pieces(link, SIZE)] == pytest.approx(
+        [em(part) for part in link_pieces(url)])
+    assert "".join(link_pieces(url)) == url and link_pieces(url)[-2:] == ["long-", "path"]
+    assert lines(url, width) == 2 and len(pieces((Run(url),), SIZE)) == 1
 
 
 def test_bold_and_a_role_s_size_change_the_measure() -> None:
