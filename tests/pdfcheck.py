@@ -127,14 +127,26 @@ def read_rules(page: pdfplumber.page.Page, number: int) -> tuple[Box, ...]:
 
 
 def furniture_lines(pages: list[Page]) -> list[Box]:
-    """The lines every page but the first repeats at the same height, in its top or bottom quarter
-    (digits aside, as in "Page 2 of 7"): a running header or footer. None in a one-page PDF."""
-    if len(pages) < 2:
-        return []
+    """A running header or footer: the lines at a page's top or foot, in its outer eighth, that another
+    page repeats at the same height (digits aside, as in "Page 2 of 7"). None in a one-page PDF.
+
+    Only the lines before the first other line from the edge count, so a body line that happens to
+    repeat (a table's repeated head, a list's bullet) never does.
+    """
     lines_by_page = [page_lines(page) for page in pages]
-    repeated = set.intersection(*(set(lines) for lines in lines_by_page[1:]))
-    return [line for page, lines in zip(pages, lines_by_page) for key, line in lines.items()
-            if key in repeated and not page.height / 4 < line.top < page.height * 3 / 4]
+    seen: dict[tuple[int, str], int] = {}
+    for lines in lines_by_page:
+        for key in lines:
+            seen[key] = seen.get(key, 0) + 1
+    furniture = []
+    for page, lines in zip(pages, lines_by_page):
+        ordered = sorted(lines.items(), key=lambda item: item[1].top)
+        for edge in (ordered, ordered[::-1]):
+            for key, line in edge:
+                if seen[key] < 2 or page.height / 8 < line.top < page.height * 7 / 8:
+                    break
+                furniture.append(line)
+    return furniture
 
 
 def page_lines(page: Page) -> dict[tuple[int, str], Box]:
