@@ -127,11 +127,12 @@ def read_rules(page: pdfplumber.page.Page, number: int) -> tuple[Box, ...]:
 
 
 def furniture_lines(pages: list[Page]) -> list[Box]:
-    """A running header or footer: the lines at a page's top or foot, in its outer eighth, that another
-    page repeats at the same height (digits aside, as in "Page 2 of 7"). None in a one-page PDF.
+    """A running header or footer: the lines at a page's top or foot, in its outer eighth, that every
+    page but perhaps the first repeats at the same height (digits aside, as in "Page 2 of 7"). None in
+    a one-page PDF.
 
     Only the lines before the first other line from the edge count, so a body line that happens to
-    repeat (a table's repeated head, a list's bullet) never does.
+    repeat (a table's repeated head, a list's bullet, a last line of one word) never does.
     """
     lines_by_page = [page_lines(page) for page in pages]
     seen: dict[tuple[int, str], int] = {}
@@ -143,7 +144,7 @@ def furniture_lines(pages: list[Page]) -> list[Box]:
         ordered = sorted(lines.items(), key=lambda item: item[1].top)
         for edge in (ordered, ordered[::-1]):
             for key, line in edge:
-                if seen[key] < 2 or page.height / 8 < line.top < page.height * 7 / 8:
+                if seen[key] < max(2, len(pages) - 1) or page.height / 8 < line.top < page.height * 7 / 8:
                     break
                 furniture.append(line)
     return furniture
