@@ -36,6 +36,10 @@ KIND_EXPLAINED = {
 }
 
 LONG_FIGURE_VALUE = 24  # characters; a longer figure value is set smaller so that it stays a figure
+# Characters of a figure value (about four lines of the memo table's value column) past which the memo
+# sets its figures as a list, each value across the page over its label: a table cell that long would
+# run down the narrow column for pages, and read across a page break interleaved with its label.
+MEMO_TABLE_VALUE = 90
 TIMELINE_ROW = 5  # events per row of the drawn timeline
 
 
@@ -143,6 +147,7 @@ def build_view(brief: Brief, doctype: DocumentType, options: BuildOptions) -> di
         "goals": link_goals(data.get("goals", []), claims),
         "figures": figures,
         "long_value": LONG_FIGURE_VALUE,
+        "figures_as_list": any(len(figure["value"]) > MEMO_TABLE_VALUE for figure in figures),
         "timeline": data.get("timeline", []),
         "timeline_rows": balance(data.get("timeline", []), TIMELINE_ROW) if data.get("timeline") else [],
         "takeaways": data.get("takeaways", []),

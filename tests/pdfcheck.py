@@ -64,6 +64,9 @@ class PdfLayout:
     path: Path
     pages: tuple[Page, ...]
     text: str
+    # The text without the page furniture (running header and footer), pages run together: where a
+    # paragraph or a table cell continues over a page break, its words follow on as a reader reads them.
+    body_text: str
 
     @property
     def page_count(self) -> int:
@@ -77,7 +80,7 @@ def read_layout(path: Path) -> PdfLayout:
         for number, page in enumerate(pdf.pages, start=1):
             words = tuple(drawn_words(page.chars, number))
             pages.append(Page(number, float(page.width), float(page.height), words, read_rules(page, number)))
-    return PdfLayout(path, tuple(pages), pdf_text(path))
+    return PdfLayout(path, tuple(pages), pdf_text(path), pdf_text(path, body_area(pages)))
 
 
 def drawn_words(chars: list[dict], number: int) -> list[Box]:
@@ -123,9 +126,57 @@ def read_rules(page: pdfplumber.page.Page, number: int) -> tuple[Box, ...]:
     return tuple(rules)
 
 
-def pdf_text(path: Path) -> str:
-    """The PDF's text as pdftotext gives it in drawing order, pages separated by form feeds."""
-    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], check=True,
+def furniture_lines(pages: list[Page]) -> list[Box]:
+    """A running header or footer: the lines at a page's top or foot, in its outer eighth, that every
+    page but perhaps the first repeats at the same height (digits aside, as in "Page 2 of 7"). None in
+    a one-page PDF.
+
+    Only the lines before the first other line from the edge count, so a body line that happens to
+    repeat (a table's repeated head, a list's bullet, a last line of one word) never does.
+    """
+    lines_by_page = [page_lines(page) for page in pages]
+    seen: dict[tuple[int, str], int] = {}
+    for lines in lines_by_page:
+        for key in lines:
+            seen[key] = seen.get(key, 0) + 1
+    furniture = []
+    for page, lines in zip(pages, lines_by_page):
+        ordered = sorted(lines.items(), key=lambda item: item[1].top)
+        for edge in (ordered, ordered[::-1]):
+            for key, line in edge:
+                if seen[key] < max(2, len(pages) - 1) or page.height / 8 < line.top < page.height * 7 / 8:
+                    break
+                furniture.append(line)
+    return furniture
+
+
+def page_lines(page: Page) -> dict[tuple[int, str], Box]:
+    """The page's lines of words, each keyed by its height (to a point) and its text with digits folded."""
+    rows: dict[int, list[Box]] = {}
+    for word in page.words:
+        rows.setdefault(round(word.top), []).append(word)
+    return {(top, re.sub(r"\d+", "#", " ".join(word.text for word in row))):
+            Box(page.number, "", min(w.x0 for w in row), min(w.top for w in row),
+                max(w.x1 for w in row), max(w.bottom for w in row)) for top, row in rows.items()}
+
+
+def body_area(pages: list[Page]) -> tuple[float, float] | None:
+    """The band of the pages between the running header and footer (top and bottom, in points), if any."""
+    furniture = furniture_lines(pages)
+    if not furniture:
+        return None
+    height = min(page.height for page in pages)
+    top = max((line.bottom for line in furniture if line.top < height / 2), default=0.0)
+    bottom = min((line.top for line in furniture if line.top > height / 2), default=height)
+    return top + EDGE_TOLERANCE, bottom - EDGE_TOLERANCE
+
+
+def pdf_text(path: Path, band: tuple[float, float] | None = None) -> str:
+    """The PDF's text as pdftotext gives it in drawing order; pages separated by form feeds, or, given a
+    band (top and bottom in points), only the text inside it, pages run together."""
+    crop = [] if band is None else ["-nopgbrk", "-x", "0", "-y", f"{band[0]:.0f}", "-W", "100000",
+                                    "-H", f"{band[1] - band[0]:.0f}"]
+    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", *crop, str(path), "-"], check=True,
                           capture_output=True, text=True).stdout
 
 

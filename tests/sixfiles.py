@@ -74,10 +74,10 @@ def document_faults(data: dict[str, Any], pdfs: dict[str, PdfLayout]) -> list[st
         faults += [f"{document}.pdf: {problem}" for problem in layout_problems(layout, slides=document == "slides")]
     if pdfs["factsheet"].page_count != 1:
         faults.append(f"factsheet.pdf: {pdfs['factsheet'].page_count} pages, not one")
-    memo = squeeze(pdfs["memo"].text)
+    memo = squeeze(pdfs["memo"].body_text)
     faults += [f"memo.pdf: claim {claim['id']} is not in the text: {claim['text'][:80]!r}"
                for claim in data["claims"] if printed_form(claim["text"]) not in memo]
-    every_text = "".join(squeeze(layout.text) for layout in pdfs.values())
+    every_text = "".join(squeeze(layout.body_text) for layout in pdfs.values())
     faults += [f"figures[{index}]: value {figure['value'][:80]!r} is in no PDF's text"
                for index, figure in enumerate(data.get("figures", []))
                if printed_form(figure["value"]) not in every_text]

@@ -68,3 +68,13 @@ def test_hyphen_splits_reads_line_ends_only(text: str, found: list[str]) -> None
 
 def test_a_plain_hyphen_counts_only_when_the_joined_word_is_known() -> None:
     assert hyphen_splits("organi-\nsation and long-\nterm", {"organisation"}) == ["organi-|sation"]
+
+
+def test_text_over_a_page_break_reads_on_without_the_running_header_and_footer(tmp_path: Path) -> None:
+    style = ("@page { @top-left { content: 'Running head' } @bottom-right { content: 'Page ' counter(page) } }"
+             "p { margin: 0 }")
+    words = " ".join(f"word{number}" for number in range(400))
+    layout = read_layout(pdf_of(tmp_path, f"<p>Opening</p><p>{words}</p>", style))
+    assert layout.page_count >= 3
+    assert "Page 1" in layout.text and "Running head" in layout.text
+    assert " ".join(layout.body_text.split()) == f"Opening {words}"

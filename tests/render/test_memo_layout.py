@@ -13,6 +13,7 @@ from compiler.doctypes import document_type
 from compiler.document import BuildOptions
 from compiler.render import render_html
 from tests.hostile.reading import pdf_word_boxes
+from tests.pdfcheck import read_layout
 from tests.render.reading import CASES, BuiltPdf, letters, small_brief, write_brief, write_pdf
 
 DENSE = CASES / "dense-35" / "brief.yaml"
@@ -101,3 +102,18 @@ def test_a_long_memo_builds_and_its_warning_says_what_is_long(dense_memo: BuiltP
                          r"shorten the summary, claims or notes", warning)
     assert match, warning
     assert 2.5 <= float(match.group(1)) <= 3.5
+
+
+def test_a_figure_value_of_pages_reads_whole_across_the_page_above_its_label(tmp_path: Path) -> None:
+    value = " ".join(f"tonnes{number} of grain" for number in range(260))  # about 4,800 characters
+    figures = [{"label": "Short label", "value": "500 million bushels", "claim": "only"},
+               {"label": "The long one", "value": value}]
+    brief = write_brief(tmp_path, small_brief(figures=figures))
+    built = write_pdf(render_html(brief, document_type("memo"), BuildOptions()), tmp_path / "memo.pdf")
+    layout = read_layout(built.path)
+    assert layout.page_count >= 2
+    text = " ".join(layout.body_text.split())
+    assert f"500 million bushels Short label Claim 1 {value} The long one" in text
+    words = [word for page in layout.pages for word in page.words]
+    label = next(word for word in words if word.text == "Short")
+    assert next(word for word in words if word.text == "500").x0 == pytest.approx(label.x0, abs=0.5)

@@ -87,13 +87,13 @@ def test_factsheet_is_one_page(built: BuiltCase) -> None:
 
 
 def test_every_claim_is_in_the_memo(built: BuiltCase) -> None:
-    memo = squeeze(built.pdf("memo").text)
+    memo = squeeze(built.pdf("memo").body_text)
     missing = [claim["id"] for claim in built.data["claims"] if printed_form(claim["text"]) not in memo]
     assert not missing, missing
 
 
 def test_every_figure_value_is_in_some_pdf(built: BuiltCase) -> None:
-    every_text = "".join(squeeze(built.pdf(document).text) for document in DOCUMENTS)
+    every_text = "".join(squeeze(built.pdf(document).body_text) for document in DOCUMENTS)
     missing = [figure["value"] for figure in built.data.get("figures", [])
                if printed_form(figure["value"]) not in every_text]
     assert not missing, missing
