@@ -298,7 +298,8 @@ def write_result(document: RenderedDocument, output: Output, options: BuildOptio
             written, warnings = write_output(document, output, options)
     except Exception as error:
         return TaskResult(problems=describe_failure(document.brief, output.name, error))
-    return TaskResult(written, [f"{output.name}: {warning}" for warning in warnings])
+    return TaskResult(written, [warning if isinstance(warning, Problem) else f"{output.name}: {warning}"
+                                for warning in warnings])
 
 
 def longest_first(tasks: list[Task]) -> list[Task]:

@@ -201,4 +201,4 @@ def render_html(brief: Brief, doctype: DocumentType, options: BuildOptions) -> R
     view = build_view(brief, doctype, options)
     return RenderedDocument(doctype=doctype, brief=brief, html=template.render(view), page=view["page"],
                             slides=tuple(view["slides"]),
-                            warnings=tuple(view["warnings"]) + describe_length(view["slides"]))
+                            warnings=tuple(view["warnings"]) + describe_length(view["slides"], brief))

@@ -11,6 +11,7 @@ from jinja2 import Template
 from markupsafe import Markup
 
 from compiler.content.model import Brief
+from compiler.diagnostics import Problem
 from compiler.markup import PARAGRAPH_BREAK, plain_text, render_inline
 from compiler.text import format_date
 
@@ -958,10 +959,12 @@ def shorten_words(text: str, most: int) -> str:
     return (head.rsplit(" ", 1)[0] if " " in head else head).rstrip(" ,;:.") + "…"
 
 
-def describe_length(slides: list[Slide]) -> tuple[str, ...]:
-    """A warning when the deck is longer than a briefing takes at about a slide a minute."""
+def describe_length(slides: list[Slide], brief: Brief) -> tuple[Problem, ...]:
+    """A warning, at the brief's claims, when the deck is longer than a briefing takes at a slide a minute."""
     if len(slides) <= BRIEFING_SLIDES:
         return ()
-    return (f"slides runs to {len(slides)} slides, more than a 20-minute briefing takes at about a slide a "
-            "minute; present the bottom line, the claims that matter most and the figures, and leave "
-            "the rest to the memo",)
+    line, column = brief.location("claims")
+    return (Problem(str(brief.path), line, column, "claims",
+                    f"slides runs to {len(slides)} slides, more than a 20-minute briefing takes at about a "
+                    "slide a minute; present the bottom line, the claims that matter most and the figures, "
+                    "and leave the rest to the memo"),)

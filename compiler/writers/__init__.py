@@ -157,7 +157,7 @@ register(Format("html", ".html", "compiler.writers.html", default=False))
 class WriteResult:
     """What a writer reports about a file it wrote: warnings, each a sentence saying what to do."""
 
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str | Problem, ...] = ()  # a Problem: a warning located at its key in the brief
 
 
 def format_named(name: str) -> Format:

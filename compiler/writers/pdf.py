@@ -11,7 +11,7 @@ from compiler.layout import lay_out  # first: it loads WeasyPrint's libraries by
 from weasyprint.document import Document  # noqa: E402
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox, PageBox  # noqa: E402
 
-from compiler.diagnostics import RenderError  # noqa: E402
+from compiler.diagnostics import Problem, RenderError  # noqa: E402
 from compiler.document import BuildOptions, RenderedDocument  # noqa: E402
 from compiler.fingerprint import PDF_PLACEHOLDER  # noqa: E402
 from compiler.writers import WriteResult, format_named
@@ -78,8 +78,11 @@ def body_line_height(layout: Document) -> float:
 LONG_PARTS = 2  # parts named when a document runs long
 
 
-def measure_parts(layout: Document) -> list[tuple[str, float]]:
-    """(heading, pages) of each top-level section of the body that has a heading, the longest first."""
+def measure_parts(layout: Document) -> list[tuple[str, float, str]]:
+    """(heading, pages, brief key) of each top-level section of the body that has a heading, longest first.
+
+    The key is the section's `data-part`: the part of the brief it shows, where a warning about it points.
+    """
     heights: dict[int, list] = {}
     for page in layout.pages:
         page_box = page._page_box
@@ -90,9 +93,9 @@ def measure_parts(layout: Document) -> list[tuple[str, float]]:
                 heading = section_heading(box)
                 if not heading:
                     continue
-                heights[key] = [heading, 0.0]
+                heights[key] = [heading, 0.0, box.element.get("data-part") or ""]
             heights[key][1] += box.margin_height() / page_box.height
-    return sorted(((name, pages) for name, pages in heights.values()), key=lambda part: -part[1])
+    return sorted((tuple(part) for part in heights.values()), key=lambda part: -part[1])
 
 
 def section_heading(box: object) -> str:
@@ -105,21 +108,29 @@ def section_heading(box: object) -> str:
     return " ".join("".join(text.text for text in heading.descendants() if hasattr(text, "text")).split())
 
 
-def check_page_budget(document: RenderedDocument, layout: Document) -> tuple[str, ...]:
-    """Fail (or warn, as the document type declares) when the document runs over its pages."""
+def check_page_budget(document: RenderedDocument, layout: Document) -> tuple[str | Problem, ...]:
+    """Fail (or warn, as the document type declares) when the document runs over its pages.
+
+    A warning points at the brief's key for the longest part, the place to start shortening.
+    """
     doctype = document.doctype
     count = len(layout.pages)
     if doctype.max_pages is None or count <= doctype.max_pages:
         return ()
     lines = max(1, round(measure_overflow(layout, doctype.max_pages) / body_line_height(layout)))
     limit = "page" if doctype.max_pages == 1 else "pages"
-    parts = ", ".join(f"“{name}” {pages:.1f} pages" for name, pages in measure_parts(layout)[:LONG_PARTS])
+    longest = measure_parts(layout)[:LONG_PARTS]
+    parts = ", ".join(f"“{name}” {pages:.1f} pages" for name, pages, _ in longest)
     message = (f"{doctype.name} runs to {count} pages (budget {doctype.max_pages} {limit}): about "
                f"{lines} {'line' if lines == 1 else 'lines'} too long"
                f"{f'; the longest parts: {parts}' if parts else ''}; {doctype.overflow_hint}")
     if doctype.over_budget_fails:
         raise RenderError(message)
-    return (message,)
+    key = next((key for _, _, key in longest if key), "")
+    if not key:
+        return (message,)
+    brief = document.brief
+    return (Problem(str(brief.path), *brief.location(key), key, f"{doctype.name}.pdf: {message}"),)
 
 
 NAMED_OVERFLOWS = 3  # past a few, naming more slides only makes the line harder to read
