@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from compiler.console import Console, OrderedReport
 from compiler.diagnostics import BriefError, ExpectedError, Problem, plural
@@ -16,8 +16,9 @@ from compiler.doctypes import DOCUMENT_TYPES, DocumentType
 from compiler.document import BuildOptions, RenderedDocument
 from compiler.manifest import (MANIFEST_NAME, Dependencies, Manifest, OutputRecord, change_reasons,
                                read_manifest, record_output, write_manifest)
+from compiler.measures import Readings, read_measures, reusing, write_measures
 from compiler.outputs import (check_output_folder, edited_copy_path, file_kind, folder_lock, forget_locks,
-                              hash_file, move_into_place, remove_temporaries, temporary_path)
+                              hash_bytes, hash_file, move_into_place, remove_temporaries, temporary_path)
 from compiler.writers import default_formats, format_named, write_order, writer
 
 if TYPE_CHECKING:
@@ -73,6 +74,8 @@ class Plan:
     wrote: list[str] = field(default_factory=list)
     outputs_left: int = 0
     finished: list[TaskResult] = field(default_factory=list)  # held until the brief's last task is done
+    measures: dict[str, dict[str, Any]] = field(default_factory=dict)  # kept for the next build, by document
+    measures_changed: bool = False
 
     @property
     def stale(self) -> list[Output]:
@@ -94,6 +97,7 @@ class Task:
     options: BuildOptions
     later: tuple[Output, ...] = ()
     document: RenderedDocument | None = None
+    readings: Readings | None = None  # the planner's measurements kept from the last build
 
     @property
     def doctype(self) -> DocumentType:
@@ -110,6 +114,7 @@ class TaskDone:
 
     results: dict[Output, TaskResult]
     document: RenderedDocument | None = None
+    measures: dict[str, Any] | None = None  # the measurements rendering used, to keep for the next build
 
 
 @dataclass(frozen=True)
@@ -269,7 +274,21 @@ def write_output(document: RenderedDocument, output: Output,
 
 
 def run_task(task: Task) -> TaskDone:
-    """Render one document (unless the task has it) and write the task's outputs (in a worker)."""
+    """Render one document (unless the task has it) and write the task's outputs (in a worker).
+
+    A document planned from measurements kept from an earlier build that then fails is planned
+    again from a fresh layout: a kept reading saves work, it never decides that a brief fails.
+    """
+    kept = task.readings or Readings("")
+    readings = replace(kept, used={}, measured=0)
+    done = render_and_write(task, readings)
+    if readings.reused and any(result.problems for result in done.results.values()):
+        done = render_and_write(task, Readings(kept.salt))
+    return done
+
+
+def render_and_write(task: Task, readings: Readings) -> TaskDone:
+    """Render the task's document (unless it has it), planning it with `readings`, and write its outputs."""
     from compiler.bounds import check_html_size, render_bounds
     from compiler.render import render_html
 
@@ -277,7 +296,7 @@ def run_task(task: Task) -> TaskDone:
     rendered_here = document is None
     if document is None:
         try:
-            with render_bounds(task.doctype.name):
+            with render_bounds(task.doctype.name), reusing(readings):
                 document = render_html(task.brief, task.doctype, task.options)
                 check_html_size(document.html, task.doctype.name)
         except Exception as error:  # reported as a problem of the brief; the other briefs still build
@@ -286,7 +305,7 @@ def run_task(task: Task) -> TaskDone:
     results = {output: write_result(document, output, task.options) for output in task.outputs}
     if rendered_here:  # what the document leaves out is said once, whichever formats are written
         results[task.outputs[0]].warnings[:0] = document.warnings
-    return TaskDone(results, document if task.later else None)
+    return TaskDone(results, document if task.later else None, readings.used if rendered_here else None)
 
 
 def write_result(document: RenderedDocument, output: Output, options: BuildOptions) -> TaskResult:
@@ -520,6 +539,7 @@ class Builder:
         def on_done(task: Task, done: TaskDone) -> None:
             nonlocal committed
             plan = by_path[task.brief.path]
+            keep_measures(plan, task, done)
             for output, result in done.results.items():
                 self.report_result(plan, output, result)
                 plan.finished.append(result)
@@ -570,7 +590,9 @@ class Builder:
                 self.report.line(plan.path, f"{output.target}: {', '.join(plan.reasons[output.name])}")
         # A document's slowest stale output starts its task; the others follow it.
         stale = sorted(plan.stale, key=lambda output: write_order(output.format))
-        return [Task(brief, outputs[:1], options, later=outputs[1:]) for doctype in DOCUMENT_TYPES
+        salt, plan.measures = measures_salt(plan), read_measures(plan.folder)
+        return [Task(brief, outputs[:1], options, later=outputs[1:],
+                     readings=Readings(salt, plan.measures.get(doctype.name, {}))) for doctype in DOCUMENT_TYPES
                 if (outputs := tuple(output for output in stale if output.doctype == doctype))]
 
     def refresh_depends(self, plan: Plan, brief: Brief) -> None:
@@ -610,6 +632,9 @@ class Builder:
             return
         for file in written:
             self.commit(plan, file)
+        if plan.measures_changed:
+            save_measures(plan)
+        plan.measures = {}
 
     def commit(self, plan: Plan, written: Written) -> None:
         """Move a written file into place (or beside the output, if the user edited that one)."""
@@ -707,6 +732,31 @@ class Builder:
             parts.append(f"{plural(self.conflicts, 'edited file')} kept")
         self.console.line("; ".join(parts))
         return 1 if self.failed or self.conflicts else 0
+
+
+def measures_salt(plan: Plan) -> str:
+    """What besides its HTML decides a measuring layout: the templates, fonts and compiler (with WeasyPrint)."""
+    depends = plan.depends[plan.outputs[0].name]
+    return hash_bytes("\0".join(depends[key] for key in ("templates", "fonts", "compiler")).encode())
+
+
+def keep_measures(plan: Plan, task: Task, done: TaskDone) -> None:
+    """Hold the measurements a task's document was planned from, to save with the brief's files."""
+    if done.measures is None or plan.measures.get(task.doctype.name, {}) == done.measures:
+        return
+    plan.measures_changed = True
+    if done.measures:
+        plan.measures[task.doctype.name] = done.measures
+    else:
+        plan.measures.pop(task.doctype.name, None)
+
+
+def save_measures(plan: Plan) -> None:
+    """Keep the measurements for the next build; failing to is only a cost, never a failed build."""
+    try:
+        write_measures(plan.folder, plan.measures)
+    except OSError:
+        pass
 
 
 def order_outputs(names: list[str]) -> list[str]:

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from compiler.content.model import Brief
 from compiler.diagnostics import BriefError, Problem, plural
 from compiler.markup import plain_text, render_inline
+from compiler.measures import measured
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -143,14 +144,28 @@ def measure(view: dict[str, Any], brief: Brief, template: Template, sheet: Sheet
     tall = replace(sheet, claims=candidates, more=99, summary=True, takeaways=bool(view["takeaways"]))
     page, label = view["page"], view["doctype"].name
     pages = MEASURE_PAGES + measured_chars(view, tall) // CHARS_A_PAGE
-    while True:  # a sheet tall enough to hold every candidate on one page, so no box is split
+
+    def sheet_of(pages: int) -> str:
         html = template.render(dict(view, sheet=tall, measuring=True,
                                     page_size=f"{page.width_mm}mm {pages * page.height_mm}mm"))
         check_html_size(html, label)  # the same bound as the factsheet itself, before layout
-        layout = lay_out(html, label)
-        if len(layout.pages) == 1:
-            break
-        pages *= len(layout.pages) + 1
+        return html
+
+    def read() -> Measures:
+        html, count = first, pages
+        while True:  # a sheet tall enough to hold every candidate on one page, so no box is split
+            layout = lay_out(html, label)
+            if len(layout.pages) == 1:
+                return read_measures(layout, sheet)
+            count *= len(layout.pages) + 1
+            html = sheet_of(count)
+
+    first = sheet_of(pages)
+    return measured(first, f"factsheet {sheet.columns}", Measures, read)
+
+
+def read_measures(layout: Any, sheet: Sheet) -> Measures:
+    """The heights, cuts and sizes a one-page measuring layout of the candidate sheet shows."""
     marks = read_marks(layout)
     sizes = fit_figure_values(marks["figure"], marks["value"], sheet.columns)
     return Measures(

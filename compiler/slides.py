@@ -13,6 +13,7 @@ from markupsafe import Markup
 from compiler.content.model import Brief
 from compiler.diagnostics import Problem
 from compiler.markup import PARAGRAPH_BREAK, plain_text, render_inline
+from compiler.measures import measured
 from compiler.text import format_date
 
 SLIDE_QUOTES = 1  # quotes per claim on a slide; the memo carries them all
@@ -433,7 +434,9 @@ def measure_slides(view: dict[str, Any], brief: Brief, template: Template, probe
     html = template.render(tall)
     label = view["doctype"].name
     check_html_size(html, label)  # the same bound as the deck itself, before layout
-    return read_layout(lay_out(html, label), (MEASURE_PAGE_SLIDES - 1) * height * PX_PER_MM)
+    extra = (MEASURE_PAGE_SLIDES - 1) * height * PX_PER_MM
+    return measured(html, f"slides {extra!r}", dict[int, Measured],
+                    lambda: read_layout(lay_out(html, label), extra))
 
 
 @dataclass
