@@ -5,6 +5,7 @@
      WeasyPrint alone on the same final HTML, pandoc 2.17 with WeasyPrint, and pandoc 3 with Typst
      (alternating rounds; min and median); then the 35-claim case (tests/cases/size-35) built cold
   b  a rebuild with nothing to do
+  p  the slide planner's split step on a group of 50 and of 500 items
   n  the nightly case: N briefs built, 5 changed (a sentence added to each one's bottom line),
      rebuilt; beside pandoc 3 + Typst rebuilding all N
   d  24 briefs with --jobs 1 and --jobs 2, as a share of the machine's limit (cores / CPU of a brief)
@@ -421,10 +422,36 @@ def bench_preview(work: Path, rounds: int) -> None:
     report("warm / cold, wall", f"{warm.best.wall / cold.best.wall:.2f}", "target < 0.5")
 
 
+def planner_extent(count: int) -> object:
+    """A group of `count` measured items of mixed heights, each cut after every line, on a 500 px slide."""
+    from compiler.slides import Block, Cut, Extent
+
+    blocks, top = [], 0.0
+    for index in range(count):
+        height, line = 40.0 + index % 7 * 30, 30.0
+        cuts = [Cut(top + line * (n + 1), 0, 40 * (n + 1), line) for n in range(int(height // line))]
+        blocks.append(Block(top, top + height, cuts))
+        top += height + 8
+    return Extent(blocks, None, 500.0, 500.0)
+
+
+def bench_planner() -> None:
+    """(p) The slide planner's split step on one group of 50 and of 500 items (the schema's limit)."""
+    from compiler.slides import plan_runs
+
+    print("(p) the planner's split step, one group; fastest of 5")
+    times = {}
+    for count in (50, 500):
+        extent = planner_extent(count)
+        times[count] = min(timed(lambda: plan_runs(extent)).wall for _ in range(5))
+        report(f"{count} items", f"{times[count] * 1000:.1f} ms", "target < 100 ms" if count == 500 else "")
+    report("500 / 50 items, time", f"{times[500] / times[50]:.1f}x", "10x is linear")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--briefs", type=int, default=200, help="briefs in the nightly case (default 200)")
-    parser.add_argument("--only", default="a,b,n,d,m,f", help="comma-separated benchmarks to run")
+    parser.add_argument("--only", default="a,b,p,n,d,m,f", help="comma-separated benchmarks to run")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
     args = parser.parse_args()
     chosen = set(args.only.split(","))
@@ -434,6 +461,7 @@ def main() -> int:
         steps: dict[str, Callable[[], None]] = {
             "a": lambda: bench_full_build(work / "a", args.rounds),
             "b": lambda: bench_noop(work / "b"),
+            "p": bench_planner,
             "n": lambda: bench_nightly(work / "n", args.briefs, args.rounds),
             "d": lambda: bench_jobs(work / "d"),
             "m": lambda: bench_memory(work / "m"),
