@@ -19,7 +19,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as Deck
 from pptx.shapes.placeholder import TablePlaceholder
-from pptx.slide import Slide, SlideLayout
+from pptx.slide import Slide
 from pptx.util import Emu
 
 from compiler.diagnostics import RenderError
@@ -111,14 +111,30 @@ class DeckWriter:
         self.language = view["brief"].get("language") or "en"
         self.floor = FLOOR_SIZE * deck.slide_width / FULL_WIDTH_EMU
         self.warnings: list[str] = []
+        # A layout's placeholders and their frames are the same for every slide on it: found once.
+        self.found: dict[tuple[str, frozenset], Any] = {}
+        self.measured: dict[tuple[str, frozenset, float], Frame | None] = {}
 
     # Fitting: sizes, and continuation slides where a body cannot fit at the floor
 
-    def frames(self, layout: SlideLayout) -> tuple[Frame | None, Frame | None]:
-        title = find_placeholder(layout, TITLE_TYPES)
-        body = find_placeholder(layout, BODY_TYPES)
-        return (placeholder_frame(self.deck, title, TITLE_LINE_SPACING) if title is not None else None,
-                placeholder_frame(self.deck, body, BODY_LINE_SPACING) if body is not None else None)
+    def placeholder(self, layout: str, types: set[str | None]):
+        """The first placeholder of the named layout whose type is one of `types`, or None."""
+        key = (layout, frozenset(types))
+        if key not in self.found:
+            self.found[key] = find_placeholder(self.layouts[layout], types)
+        return self.found[key]
+
+    def frame(self, layout: str, types: set[str | None], line_spacing: float) -> Frame | None:
+        """The text frame of the named layout's placeholder of one of `types`, or None if it has none."""
+        key = (layout, frozenset(types), line_spacing)
+        if key not in self.measured:
+            shape = self.placeholder(layout, types)
+            self.measured[key] = placeholder_frame(self.deck, shape, line_spacing) if shape is not None else None
+        return self.measured[key]
+
+    def frames(self, layout: str) -> tuple[Frame | None, Frame | None]:
+        return (self.frame(layout, TITLE_TYPES, TITLE_LINE_SPACING),
+                self.frame(layout, BODY_TYPES, BODY_LINE_SPACING))
 
     def fit_deck(self, slides: list[DeckSlide]) -> list[Fitted]:
         """Every slide fitted; the evidence of all but the title slide at one size, the largest all fit at."""
@@ -131,7 +147,7 @@ class DeckWriter:
 
         The title slide's smaller lines (date, source) may go to half the floor before it continues.
         """
-        title_frame, body_frame = self.frames(self.layouts[slide.layout])
+        title_frame, body_frame = self.frames(slide.layout)
         floor = self.floor / 2 if slide.kind == "title" else self.floor
         parts = self.split_title(slide, title_frame) if title_frame is not None else [slide]
         if body_frame is not None:
@@ -208,7 +224,7 @@ class DeckWriter:
         number = len(self.deck.slides)
         title = find_placeholder(slide, TITLE_TYPES)
         body = find_placeholder(slide, BODY_TYPES) if content.blocks or content.table else None
-        title_frame, body_frame = self.frames(layout)
+        title_frame, body_frame = self.frames(content.layout)
         used = {shape._element for shape in (title, body) if shape is not None}
         for shape in list(slide.placeholders):  # an empty placeholder would show "Click to add text"
             if shape._element not in used:
@@ -219,7 +235,7 @@ class DeckWriter:
             self.fill_table(slide, body, content.table, body_frame, fitted.body_scale)
         elif body is not None:
             self.fill(body, content.blocks, body_frame, fitted.body_scale, BODY_LINE_SPACING)
-        self.add_footer(slide, layout, number)
+        self.add_footer(slide, content.layout, number)
         self.add_notes(slide, content.notes)
         return slide
 
@@ -329,10 +345,10 @@ class DeckWriter:
                 etree.SubElement(line, qn("a:noFill"))
         etree.SubElement(properties, qn("a:noFill"))
 
-    def add_footer(self, slide: Slide, layout: SlideLayout, number: int) -> None:
+    def add_footer(self, slide: Slide, layout: str, number: int) -> None:
         """Classification (and, after the first slide, the short title) in the footer; the slide number."""
         brief = self.view["brief"]
-        footer = find_placeholder(layout, {"ftr"})
+        footer = self.placeholder(layout, {"ftr"})
         runs = []
         if brief.get("classification"):
             runs += inline_runs(brief["classification"], "classification")
@@ -340,7 +356,7 @@ class DeckWriter:
             runs += ([Run("  ·  ")] if runs else []) + [Run(footer_title(brief))]
         if footer is not None and runs:
             shape = clone(slide, footer)
-            frame = placeholder_frame(self.deck, footer, BODY_LINE_SPACING)
+            frame = self.frame(layout, {"ftr"}, BODY_LINE_SPACING)
             block = (Block((Paragraph(tuple(runs)),)),)
             scale = fit_blocks(block, frame, FOOTER_FLOOR * self.deck.slide_width / FULL_WIDTH_EMU)
             if scale is None and brief.get("classification"):  # the title gives way; the marking never does
@@ -353,9 +369,9 @@ class DeckWriter:
             else:
                 shape._element.getparent().remove(shape._element)
         elif brief.get("classification"):
-            self.warnings.append(f"layout {layout.name!r} has no footer placeholder: its slides do not "
-                                 "show the classification")
-        number_placeholder = find_placeholder(layout, {"sldNum"})
+            self.warnings.append(f"layout {self.layouts[layout].name!r} has no footer placeholder: its slides "
+                                 "do not show the classification")
+        number_placeholder = self.placeholder(layout, {"sldNum"})
         if number_placeholder is not None:
             shape = clone(slide, number_placeholder)
             body = shape.text_frame._txBody

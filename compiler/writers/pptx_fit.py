@@ -17,9 +17,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
-from compiler.fonts import FONT_FACES, FontFace
+from compiler.fonts import FONT_FACES, FontFace, open_font
 from compiler.writers.pptx_deck import Block, Paragraph, Run, Table
 from compiler.writers.pptx_styles import look
 
@@ -51,7 +49,7 @@ class Font:
 
 @lru_cache(maxsize=None)
 def load_font(path: Path) -> Font:
-    font = TTFont(str(path), lazy=True)
+    font = open_font(path)
     units = font["head"].unitsPerEm
     metrics = font["hmtx"].metrics
     widths = {code: metrics[name][0] / units for code, name in font.getBestCmap().items() if name in metrics}
@@ -68,10 +66,15 @@ def face_for(serif: bool, bold: bool, italic: bool) -> FontFace:
     raise LookupError(family)
 
 
-@lru_cache(maxsize=None)
-def fallback_fonts() -> tuple[Font, ...]:
-    """Every declared face, for characters the run's own face lacks (as the PDF's font stacks fall back)."""
-    return tuple(load_font(face.path) for face in FONT_FACES if face.path.exists())
+@lru_cache(maxsize=4096)
+def fallback_width(code: int) -> float | None:
+    """The advance width of a character the run's own face lacks, in the first declared face that has
+    it (as the PDF's font stacks fall back); None if none has. Faces are read in turn as needed, so a
+    deck whose own faces have all its characters reads none of the others."""
+    for face in FONT_FACES:
+        if face.path.exists() and code in (font := load_font(face.path)).widths:
+            return font.widths[code]
+    return None
 
 
 @lru_cache(maxsize=None)
@@ -86,10 +89,8 @@ def char_width(char: str, font: Font) -> float:
         return font.widths[code]
     if unicodedata.category(char) in ("Mn", "Me", "Cf"):
         return 0.0
-    for fallback in fallback_fonts():
-        if code in fallback.widths:
-            return fallback.widths[code]
-    return 1.0  # a character no font has: a full em, so it is never under-measured
+    width = fallback_width(code)
+    return 1.0 if width is None else width  # a character no font has: a full em, never under-measured
 
 
 def is_wide(char: str) -> bool:

@@ -191,10 +191,11 @@ def clone(slide: Slide, layout_placeholder):
 
 def placeholder_frame(deck: Deck, shape, line_spacing: float) -> Frame:
     """A layout placeholder's text area (its size less its insets) and first-level font size, in points."""
-    insets = {key: inherited_inset(shape, key) for key in DEFAULT_INSETS}
+    chain = base_chain(shape)
+    insets = {key: inherited_inset(chain, key) for key in DEFAULT_INSETS}
     width = (shape.width - insets["lIns"] - insets["rIns"]) / EMU_PER_PT
     height = (shape.height - insets["tIns"] - insets["bIns"]) / EMU_PER_PT
-    return Frame(width, height, inherited_size(deck, shape), line_spacing)
+    return Frame(width, height, inherited_size(deck, shape, chain), line_spacing)
 
 
 def base_chain(shape) -> list:
@@ -206,18 +207,20 @@ def base_chain(shape) -> list:
     return chain
 
 
-def inherited_inset(shape, key: str) -> int:
-    for element in base_chain(shape):
+def inherited_inset(chain: list, key: str) -> int:
+    """An inset of the first placeholder in the chain (base_chain) that sets it; else PowerPoint's."""
+    for element in chain:
         body = element.find(f"{qn('p:txBody')}/{qn('a:bodyPr')}")
         if body is not None and body.get(key) is not None:
             return int(body.get(key))
     return DEFAULT_INSETS[key]
 
 
-def inherited_size(deck: Deck, shape) -> float:
-    """The first-level font size a placeholder's text takes: its own, its master's, the text styles'."""
+def inherited_size(deck: Deck, shape, chain: list) -> float:
+    """The first-level font size a placeholder's text takes: its own, its master's (`chain`, from
+    base_chain), the text styles'."""
     path = f"{qn('p:txBody')}/{qn('a:lstStyle')}/{qn('a:lvl1pPr')}/{qn('a:defRPr')}"
-    for element in base_chain(shape):
+    for element in chain:
         found = element.find(path)
         if found is not None and found.get("sz"):
             return int(found.get("sz")) / 100
