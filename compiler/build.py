@@ -331,12 +331,21 @@ def longest_first(tasks: list[Task]) -> list[Task]:
 
 
 def preload_engines(formats: Iterable[str]) -> None:
-    """Import the renderer, layout engine and writers before forking, so that no worker imports them again."""
-    import compiler.layout  # noqa: F401 - the slide planner measures with it, whatever the formats
-    import compiler.render  # noqa: F401
+    """Before forking the workers: import the renderer, layout engine and writers, and set up once here
+    what each worker would set up again for itself (fonts, templates; a writer module's `warm_up`)."""
+    import gc
 
+    from compiler import layout, render
+
+    layout.load_font_faces()  # the slide planner lays out with them, whatever the formats
+    render.compile_templates()
     for format_name in sorted(formats):
-        writer(format_name)
+        warm_up = getattr(writer(format_name), "warm_up", None)
+        if warm_up is not None:
+            warm_up()
+    # What the workers inherit is never garbage: left out of their collections, which would otherwise
+    # walk all of it (a tenth of a document's time) and copy the pages it touches.
+    gc.freeze()
 
 
 class Workers:

@@ -113,14 +113,16 @@ def check_fonts_installed() -> None:
 def font_face_css(brief: Brief) -> str:
     """@font-face rules for the faces the brief needs, with explicit file URLs, plus the family stacks."""
     right_to_left = uses_right_to_left(brief)
-    rules = [
-        f'@font-face {{ font-family: "{face.family}"; src: url("{face.path.resolve().as_uri()}"); '
-        f"font-weight: {face.weight}; font-style: {face.style}; }}"
-        for face in (FONT_FACES if right_to_left else BASE_FACES)
-    ]
+    rules = [font_face_rule(face) for face in (FONT_FACES if right_to_left else BASE_FACES)]
     serif, sans = (join_stack(stack, right_to_left) for stack in (SERIF_STACK, SANS_STACK))
     rules.append(f":root {{ --serif: {serif}; --sans: {sans}; }}")
     return "\n".join(rules)
+
+
+def font_face_rule(face: FontFace) -> str:
+    """The @font-face rule declaring one face, its file by explicit URL."""
+    return (f'@font-face {{ font-family: "{face.family}"; src: url("{face.path.resolve().as_uri()}"); '
+            f"font-weight: {face.weight}; font-style: {face.style}; }}")
 
 
 def join_stack(stack: tuple[str, str, str], right_to_left: bool) -> str:

@@ -21,7 +21,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from compiler.diagnostics import ExpectedError, RenderError
-from compiler.fonts import check_fonts_installed, font_files
+from compiler.fonts import FONT_FACES, check_fonts_installed, font_face_rule, font_files
 from compiler.locations import TEMPLATES_DIR
 
 
@@ -57,6 +57,25 @@ def resolve_allowed(url: str) -> Path:
 def font_configuration() -> FontConfiguration:
     """One font configuration per process, so @font-face files are loaded once."""
     return FontConfiguration()
+
+
+def load_font_faces() -> None:
+    """Load every declared face into this process's font configuration, before workers fork from it.
+
+    WeasyPrint loads a face by copying its file into a folder of the configuration's own and having
+    fontconfig scan it, the first time a document declares it. Done here, once, each worker starts with
+    all of them (a document's @font-face rules then find their faces loaded) and none writes a face of
+    its own: the workers share this process's folder, which it removes when it ends, where each used to
+    leave a copy of the fonts behind (a forked worker ends without running finalisers). The
+    right-to-left faces are loaded too, though only some briefs declare them: loading them later would
+    have two workers write the same file into the shared folder at once.
+    """
+    from weasyprint import CSS
+
+    check_fonts_installed()
+    rules = "\n".join(font_face_rule(face) for face in FONT_FACES)
+    CSS(string=rules, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=SandboxFetcher(),
+        font_config=font_configuration())
 
 
 def lay_out(html: str, label: str) -> Document:

@@ -60,6 +60,13 @@ def create_environment() -> Environment:
     return environment
 
 
+def compile_templates() -> None:
+    """Compile every template now, before workers fork: each would otherwise compile the same ones."""
+    environment = create_environment()
+    for name in environment.list_templates(extensions=["j2"]):
+        environment.get_template(name)
+
+
 def text_direction(value: str) -> str:
     """The text's direction: "rtl" when its first strong character is Hebrew or Arabic, else "ltr".
 

@@ -31,7 +31,8 @@ from compiler.writers import WriteResult
 from compiler.writers.docx_package import fit_core_property
 from compiler.writers.pptx_deck import Block, DeckSlide, Paragraph, Run, Table, inline_runs, plan_deck
 from compiler.writers.pptx_fit import (EMU_PER_PT, LINK_PIECE, Frame, blocks_height, cut_blocks, cut_paragraph,
-                                       fit_blocks, fit_table, line_pitch, row_heights, scales, stacked_height)
+                                       fit_blocks, fit_table, line_pitch, load_run_fonts, row_heights, scales,
+                                       stacked_height)
 from compiler.writers.pptx_package import (BODY_TYPES, TITLE_TYPES, Layouts, clone, find_layouts,
                                            find_placeholder, open_reference, placeholder_frame)
 from compiler.writers.pptx_styles import COLOURS, FLOOR_SIZE, FULL_WIDTH_EMU, SERIF, look
@@ -68,6 +69,11 @@ def write(document: RenderedDocument, target: Path, options: BuildOptions) -> Wr
     set_core_properties(deck, view, options)
     deck.save(str(target))  # zip entry times and core dates are pinned after (the format's normalise)
     return WriteResult(warnings=(*layouts.warnings, *writer.warnings))
+
+
+def warm_up() -> None:
+    """Set up, before workers fork, what every deck measures with: the faces its text is set in."""
+    load_run_fonts()
 
 
 def deck_view(document: RenderedDocument) -> dict[str, Any]:

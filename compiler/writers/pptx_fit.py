@@ -11,6 +11,7 @@ so a fit measured here still fits there.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -80,6 +81,12 @@ def fallback_width(code: int) -> float | None:
 @lru_cache(maxsize=None)
 def run_font(serif: bool, bold: bool, italic: bool) -> Font:
     return load_font(face_for(serif, bold, italic).path)
+
+
+def load_run_fonts() -> None:
+    """Read the faces text is set in (serif and sans, bold and italic), before workers fork."""
+    for serif, bold, italic in itertools.product((False, True), repeat=3):
+        run_font(serif, bold, italic)
 
 
 def char_width(char: str, font: Font) -> float:
