@@ -6,7 +6,10 @@ neither owns the engine, so it lives here.
 
 from __future__ import annotations
 
+import atexit
 import mimetypes
+import os
+import shutil
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -59,6 +62,7 @@ def font_configuration() -> FontConfiguration:
     return FontConfiguration()
 
 
+@lru_cache(maxsize=1)
 def load_font_faces() -> None:
     """Load every declared face into this process's font configuration, before workers fork from it.
 
@@ -72,10 +76,21 @@ def load_font_faces() -> None:
     """
     from weasyprint import CSS
 
-    check_fonts_installed()
-    rules = "\n".join(font_face_rule(face) for face in FONT_FACES)
+    configuration = font_configuration()
+    # A missing file is left to the first layout, which names it (check_fonts_installed).
+    rules = "\n".join(font_face_rule(face) for face in FONT_FACES if face.path.is_file())
     CSS(string=rules, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=SandboxFetcher(),
-        font_config=font_configuration())
+        font_config=configuration)
+    # The configuration's finaliser removes its folder, but need not run at exit (what workers inherit
+    # is frozen out of garbage collection): this process removes it itself.
+    if configuration._folder is not None:
+        atexit.register(remove_folder, configuration._folder, os.getpid())
+
+
+def remove_folder(folder: Path, owner: int) -> None:
+    """Remove the font folder, if this is the process that made it (never a worker's inherited copy)."""
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def lay_out(html: str, label: str) -> Document:

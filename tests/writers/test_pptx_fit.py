@@ -117,3 +117,23 @@ def test_a_paragraph_taller_than_a_slide_is_cut_after_a_word_into_parts_that_fit
     assert [block.paragraphs[0].space_before for block in blocks] == [0.5] + [0.0] * (len(blocks) - 1)
     one_word = cut_blocks((Block((Paragraph((Run("x" * 2000),)),)),), frame, 1.0, room)
     assert len(one_word) > 1 and "".join(b.paragraphs[0].runs[0].text for b in one_word) == "x" * 2000
+
+
+def advance_in_font_file(char: str, path) -> float | None:
+    """A character's advance width in ems, read from the font file by its glyph names (fontTools' own way)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path))
+    name = font.getBestCmap().get(ord(char))
+    return None if name is None else font["hmtx"].metrics[name][0] / font["head"].unitsPerEm
+
+
+@pytest.mark.parametrize("char", ["a", "→", "中"])
+def test_a_character_is_measured_in_the_first_declared_face_that_draws_it(char: str) -> None:
+    from compiler.fonts import FONT_FACES
+
+    sans = next(face for face in FONT_FACES if face.family == "Briefing Sans" and face.weight == 400
+                and face.style == "normal")
+    widths = [advance_in_font_file(char, face.path) for face in (sans, *FONT_FACES)]
+
+    assert char_width(char, run_font(False, False, False)) == next(width for width in widths if width is not None)
