@@ -23,6 +23,7 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from compiler import html_parser  # noqa: F401 - WeasyPrint parses with its pattern cache mended
 from compiler.diagnostics import ExpectedError, RenderError
 from compiler.fonts import FONT_FACES, check_fonts_installed, font_face_rule, font_files
 from compiler.locations import TEMPLATES_DIR

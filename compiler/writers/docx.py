@@ -17,6 +17,7 @@ from docx.styles.style import BaseStyle, StyleFactory
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
+from compiler import html_parser  # noqa: F401 - the document is parsed with its pattern cache mended
 from compiler.document import BuildOptions, RenderedDocument
 from compiler.markers import bookmark_name, data_digest, encode
 from compiler.writers import WriteResult
@@ -483,7 +484,7 @@ class TreeWriter:
             if segment.text == "\n":
                 run.add_break()
             else:
-                run.text = segment.text
+                set_text(run, segment.text)
             if segment.bold:
                 run.bold = True
             if segment.italic:
@@ -626,6 +627,15 @@ def flow(element, extra_blocks: frozenset[str] | set[str] = frozenset()) -> Iter
 def children_of(element) -> list[InlineNode]:
     """An element's text and child elements in document order (each child followed by its tail)."""
     return [element.text or ""] + [node for child in element for node in (child, child.tail or "")]
+
+
+def set_text(run, text: str) -> None:
+    """A new run's text: one w:t, as python-docx's `run.text` writes text with no tab or line break,
+    without going through it a character at a time (which it does to find those)."""
+    if "\t" in text or "\n" in text or "\r" in text:
+        run.text = text
+    elif text:
+        run._r.add_t(text)
 
 
 def has_text(nodes: list[InlineNode]) -> bool:
