@@ -21,12 +21,17 @@ load_weasyprint()  # before any other WeasyPrint module: it loads the system lib
 from weasyprint import HTML  # noqa: E402
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.text.ffi import ffi
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from compiler import html_parser  # noqa: F401 - WeasyPrint parses with its pattern cache mended
+from compiler.c_types import make_arrays_without_parsing
 from compiler.diagnostics import ExpectedError, RenderError
 from compiler.fonts import FONT_FACES, check_fonts_installed, font_face_rule, font_files
 from compiler.locations import TEMPLATES_DIR
+
+
+make_arrays_without_parsing(ffi)
 
 
 class ResourceRefused(ExpectedError):
