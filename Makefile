@@ -5,13 +5,16 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
+# Modules and templates compiled ahead (scripts/compile): redone when any of them changes.
+COMPILED := $(VENV)/.compiled
+SOURCES  := $(shell find compiler templates -name '*.py' -o -name '*.j2')
 
 .PHONY: build test audit bench lock clean
 
-build: $(READY)
+build: $(READY) $(COMPILED)
 	$(BIN)/briefing build
 
-test: $(READY) $(VENV)/.test-system
+test: $(READY) $(COMPILED) $(VENV)/.test-system
 	$(BIN)/python -m pytest -q
 	$(BIN)/python scripts/audit
 
@@ -19,7 +22,7 @@ test: $(READY) $(VENV)/.test-system
 audit: $(READY)
 	AUDIT_STRICT=1 $(BIN)/python scripts/audit
 
-bench: $(READY) $(VENV)/.bench-system $(VENV)/.bench-ready
+bench: $(READY) $(COMPILED) $(VENV)/.bench-system $(VENV)/.bench-ready
 	$(BIN)/python bench/run.py
 
 $(READY): requirements.lock pyproject.toml scripts/setup-system
@@ -27,6 +30,10 @@ $(READY): requirements.lock pyproject.toml scripts/setup-system
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(COMPILED): $(SOURCES) scripts/compile | $(READY)
+	$(BIN)/python scripts/compile
 	touch $@
 
 $(VENV)/.test-system: scripts/setup-system | $(READY)

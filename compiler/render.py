@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import sys
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+import jinja2
+from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from compiler.content.coverage import measure_coverage
@@ -16,7 +20,7 @@ from compiler.doctypes import DOCUMENT_TYPES, DocumentType
 from compiler.document import PAPERS, BuildOptions, Page, RenderedDocument
 from compiler.factsheet import plan_factsheet
 from compiler.fonts import font_face_css, require_glyphs
-from compiler.locations import TEMPLATES_DIR
+from compiler.locations import PACKAGE_DIR, TEMPLATES_DIR
 from compiler.markers import keyed
 from compiler.markup import plain_text, render_inline, render_paragraphs
 from compiler.reproducible import document_date
@@ -43,26 +47,61 @@ MEMO_TABLE_VALUE = 90
 TIMELINE_ROW = 5  # events per row of the drawn timeline
 
 
+SETTINGS = {"autoescape": True, "undefined": StrictUndefined, "trim_blocks": True, "lstrip_blocks": True,
+            "keep_trailing_newline": True}
+
+
 @lru_cache(maxsize=1)
 def create_environment() -> Environment:
     """The one Jinja environment: templates/ only, autoescaped, strict about undefined names."""
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    return make_environment(TEMPLATES_DIR, compiled_templates())
+
+
+def make_environment(templates: Path, cache: BytecodeCache | None) -> Environment:
+    """A Jinja environment with our settings and filters over `templates`."""
+    environment = Environment(loader=FileSystemLoader(templates), bytecode_cache=cache, **SETTINGS)
     environment.filters.update(
         inline=render_inline, paragraphs=render_paragraphs, plain=plain_text, date=format_date,
         direction=text_direction)
     return environment
 
 
-def compile_templates() -> None:
-    """Compile every template now, before workers fork: each would otherwise compile the same ones."""
+class CompiledTemplates(FileSystemBytecodeCache):
+    """Compiled templates kept beside the compiler's own compiled modules (its __pycache__), as trusted
+    as they are (never the user's cache folder, which anything may write), in a folder of this Jinja
+    version and these settings; Jinja checks each against its template's source before using it.
+
+    Like Python's own bytecode, nothing is written when Python is told to write none
+    (PYTHONDONTWRITEBYTECODE) unless asked (`scripts/compile`, which `make` runs, as `compileall`).
+    """
+
+    def __init__(self, folder: Path, write: bool) -> None:
+        settings = repr((jinja2.__version__, sorted((key, repr(value)) for key, value in SETTINGS.items())))
+        self.folder = folder / f"templates-{hashlib.sha256(settings.encode()).hexdigest()[:16]}"
+        self.write = write
+        super().__init__(str(self.folder))
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        if not self.write:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:  # a read-only install: compiled again next time
+            pass
+
+
+def compiled_templates(write: bool | None = None) -> BytecodeCache:
+    """The compiled-template cache; `write` None: as Python writes its own bytecode."""
+    return CompiledTemplates(PACKAGE_DIR / "__pycache__", not sys.dont_write_bytecode if write is None else write)
+
+
+def compile_templates(write: bool | None = None) -> None:
+    """Compile every template now, before workers fork: each would otherwise compile the same ones.
+    `write`: keep them compiled for later processes (see CompiledTemplates)."""
     environment = create_environment()
+    if write is not None:
+        environment.bytecode_cache = compiled_templates(write)
     for name in environment.list_templates(extensions=["j2"]):
         environment.get_template(name)
 
