@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from compiler.console import Console, OrderedReport
+from compiler.console import Console, OrderedReport, Progress
 from compiler.diagnostics import BriefError, ExpectedError, Problem, plural
 from compiler.doctypes import DOCUMENT_TYPES, DocumentType
 from compiler.document import BuildOptions, RenderedDocument
@@ -349,14 +350,25 @@ def preload_engines(formats: Iterable[str]) -> None:
 
 
 class Workers:
-    """Where tasks run: in this process once all are known (one job), or in forked worker processes
-    from the first task submitted, so that they render while the build is still loading briefs."""
+    """Where tasks run, a few at a time: in this process (one job), or in forked worker processes.
+
+    At most `window` tasks are in flight (two a worker: one running, one waiting, so no worker idles
+    while the build hands it the next), so the build loads a brief only when the workers need work,
+    and holds no more briefs and documents than are being worked on, however many briefs there are.
+    Workers are replaced by fresh forks after RECYCLE_AFTER tasks: what a long-lived worker's memory
+    grows by (the libraries' own allocations, fragmentation) then never adds up with the number of briefs.
+    """
+
+    RECYCLE_AFTER = 400  # tasks a pool of workers runs before fresh forks replace it
 
     def __init__(self, jobs: int, formats: Iterable[str] | None) -> None:
         self.jobs = jobs
+        self.window = 2 * jobs if jobs > 1 else 1
         self.formats = set(formats or default_formats())
         self.pool: ProcessPoolExecutor | None = None
-        self.submitted: list[tuple[Task, Future | None]] = []
+        self.pool_tasks = 0  # tasks given to the current pool
+        self.running: dict[Future, Task] = {}
+        self.queued: list[Task] = []  # in this process: the task to run next
 
     def __enter__(self) -> Workers:
         return self
@@ -373,13 +385,39 @@ class Workers:
         for process in list((getattr(self.pool, "_processes", None) or {}).values()):
             process.kill()
 
-    def submit(self, task: Task) -> None:
+    @property
+    def in_flight(self) -> int:
+        return len(self.running) + len(self.queued)
+
+    def has_room(self) -> bool:
+        """Whether to hand over another task now; not while a worn pool finishes its last tasks."""
+        return self.in_flight < self.window and not (self.worn() and self.running)
+
+    def worn(self) -> bool:
+        return self.pool is not None and self.pool_tasks >= self.RECYCLE_AFTER
+
+    def start(self, task: Task) -> None:
+        """Hand a task over (when `has_room`)."""
         if self.jobs <= 1:
-            self.submitted.append((task, None))
+            self.queued.append(task)
             return
-        if self.pool is None:
-            self.pool = self.start_pool()
-        self.submitted.append((task, self.pool.submit(run_task, task)))
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.pool is None or self.worn():
+            self.renew_pool()
+        try:
+            future = self.pool.submit(run_task, task)
+        except BrokenProcessPool:  # a worker died (killed, out of memory): its tasks failed, the rest go on
+            self.renew_pool()
+            future = self.pool.submit(run_task, task)
+        self.pool_tasks += 1
+        self.running[future] = task
+
+    def renew_pool(self) -> None:
+        """Fresh workers, forked now, in place of the pool there was (after its last tasks are done)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+        self.pool, self.pool_tasks = self.start_pool(), 0
 
     def start_pool(self) -> ProcessPoolExecutor:
         import multiprocessing
@@ -389,27 +427,17 @@ class Workers:
         return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
                                    initializer=start_worker, initargs=(os.getpid(),))
 
-    def wait(self, on_done: Callable[[Task, TaskDone], None]) -> None:
-        """Call `on_done` for each task as it finishes, running each follow-up task as its own comes back."""
-        if self.pool is None:
-            for task, _ in self.submitted:
-                while task is not None:
-                    done = run_task(task)
-                    on_done(task, done)
-                    task = task.follow_up(done.document) if done.document else None
-            return
+    def next_done(self) -> tuple[Task, TaskDone]:
+        """Wait for a task to finish (in this process: run it) and return it with what it did."""
+        if not self.running:
+            task = self.queued.pop(0)
+            return task, run_task(task)
         from concurrent.futures import FIRST_COMPLETED, wait
 
-        running = {future: task for task, future in self.submitted}
-        while running:
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                task = running.pop(future)
-                done = finished_task(task, future)
-                on_done(task, done)
-                follow_up = task.follow_up(done.document) if done.document else None
-                if follow_up is not None:
-                    running[self.pool.submit(run_task, follow_up)] = follow_up
+        finished, _ = wait(self.running, return_when=FIRST_COMPLETED)
+        future = next(iter(finished))
+        task = self.running.pop(future)
+        return task, finished_task(task, future)
 
 
 def start_worker(build_process: int) -> None:
@@ -512,57 +540,61 @@ class Builder:
         return list(kept.values())
 
     def build(self, plans: list[Plan]) -> None:
-        """Load the out-of-date briefs, render their documents and commit them, reporting in brief order."""
+        """Load the out-of-date briefs as the workers need work, render their documents and commit
+        each brief's files when its last task is done, reporting in brief order."""
         self.report = OrderedReport(self.console, [plan.path for plan in plans])
-        by_path = {plan.path: plan for plan in plans}
+        self.progress = Progress(self.console, sum(1 for plan in plans if plan.reasons and not plan.blocked))
         # More workers than outputs to write, or than CPUs to run them, would only cost memory.
         jobs = min(self.request.jobs, usable_cpus(), sum(len(plan.reasons) for plan in plans))
+        self.progress.start()
         with Workers(jobs, self.request.formats) as workers:
-            self.submit(plans, workers)
-            self.run_submitted(workers, by_path)
+            self.stream(iter(plans), workers, {plan.path: plan for plan in plans})
+        self.console.clear_progress()
 
-    def submit(self, plans: list[Plan], workers: Workers) -> None:
-        """Load each out-of-date brief and hand its tasks to the workers, longest documents first.
+    def stream(self, plans: Iterator[Plan], workers: Workers, by_path: dict[Path, Plan]) -> None:
+        """Keep the workers' window full: a document's later formats first (they finish a brief and
+        free its rendered document), then the loaded briefs' other documents, then the next brief."""
+        ready: deque[Task] = deque()
+        while True:
+            while workers.has_room() and (ready or self.load_next(plans, ready)):
+                workers.start(ready.popleft())
+            if not workers.in_flight:
+                return
+            task, done = workers.next_done()
+            self.take_done(by_path[task.brief.path], task, done)
+            follow_up = task.follow_up(done.document) if done.document else None
+            if follow_up is not None:
+                ready.appendleft(follow_up)
 
-        Each brief's longest document starts as soon as the brief is loaded, so the workers render while
-        the rest load (checking a brief takes about a hundredth of rendering it); its other documents wait
-        until every brief is loaded, so the shortest documents of all run last and the workers end together.
-        """
-        waiting: list[Task] = []
+    def load_next(self, plans: Iterator[Plan], ready: deque[Task]) -> bool:
+        """Load the next brief that has work and queue its tasks, longest document first; False when
+        none is left. Briefs with nothing to do (up to date, or refused) are finished on the way."""
         for plan in plans:
             tasks = longest_first(self.prepare(plan))
             plan.outputs_left = sum(len(task.outputs) + len(task.later) for task in tasks)
-            if not tasks:
-                self.finish(plan)
-                continue
-            workers.submit(tasks[0])
-            waiting.extend(tasks[1:])
-        for task in longest_first(waiting):
-            workers.submit(task)
+            if tasks:
+                ready.extend(tasks)
+                return True
+            self.close(plan)
+        return False
 
-    def run_submitted(self, workers: Workers, by_path: dict[Path, Plan]) -> None:
-        """Commit each output as its task finishes, closing each brief after its last."""
-        total = sum(len(task.outputs) + len(task.later) for task, _ in workers.submitted)
-        committed = 0
+    def take_done(self, plan: Plan, task: Task, done: TaskDone) -> None:
+        """Report a finished task's outputs; commit the brief's files once its last output is done."""
+        keep_measures(plan, task, done)
+        for output, result in done.results.items():
+            self.report_result(plan, output, result)
+            plan.finished.append(result)
+            plan.outputs_left -= 1
+        if not plan.outputs_left:
+            self.commit_all(plan)
+            self.close(plan)
 
-        def on_done(task: Task, done: TaskDone) -> None:
-            nonlocal committed
-            plan = by_path[task.brief.path]
-            keep_measures(plan, task, done)
-            for output, result in done.results.items():
-                self.report_result(plan, output, result)
-                plan.finished.append(result)
-                committed += 1
-                plan.outputs_left -= 1
-                self.console.progress(committed, total, f"{plan.path.stem}/{output.name}")
-            if not plan.outputs_left:
-                self.commit_all(plan)
-                self.finish(plan)
-
-        if total:
-            self.console.progress(0, total, "starting")
-        workers.wait(on_done)
-        self.console.clear_progress()
+    def close(self, plan: Plan) -> None:
+        """A brief is done: say so, count it, and let go of what only its build needed."""
+        self.finish(plan)
+        if plan.reasons and not plan.blocked:
+            self.progress.brief_done()
+        plan.finished = []
 
     def prepare(self, plan: Plan) -> list[Task]:
         """Load an out-of-date brief and make its tasks; a brief with problems gets none."""

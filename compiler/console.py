@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Hashable
+import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -33,14 +35,16 @@ def escape_property(text: str) -> str:
 
 
 class Console:
-    """Result lines on stdout, problems on stderr, and a progress line when stderr is a terminal."""
+    """Result lines on stdout, problems on stderr, and a progress line, updated in place when stderr
+    is a terminal (and not a CI job's log, which keeps every character written)."""
 
     def __init__(self, error_format: str = "plain", out: TextIO | None = None,
-                 err: TextIO | None = None) -> None:
+                 err: TextIO | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.error_format = error_format
         self.out = out or sys.stdout
         self.err = err or sys.stderr
-        self.live = self.err.isatty()
+        self.live = self.err.isatty() and os.environ.get("CI", "").lower() in ("", "0", "false")
+        self.clock = clock
         self.progress_shown = False
 
     def line(self, text: str) -> None:
@@ -58,9 +62,10 @@ class Console:
         self.clear_progress()
         print(format_problem(problem, self.error_format, level), file=self.err, flush=True)
 
-    def progress(self, done: int, total: int, label: str) -> None:
+    def progress(self, text: str) -> None:
+        """Show a progress line in place of the last one (on a terminal only)."""
         if self.live:
-            self.err.write(f"\r\x1b[K[{done}/{total}] {escape_controls(label)}")
+            self.err.write(f"\r\x1b[K{escape_controls(text)}")
             self.err.flush()
             self.progress_shown = True
 
@@ -69,6 +74,61 @@ class Console:
             self.err.write("\r\x1b[K")
             self.err.flush()
             self.progress_shown = False
+
+
+class Progress:
+    """Briefs done out of those to build, with an estimate of the time left: on a terminal a line
+    redrawn at each change; elsewhere (a CI log, a file) a plain line now and then, never more often
+    than every PLAIN_EVERY seconds, and then only at each tenth of the build or once a minute."""
+
+    PLAIN_EVERY = 10.0
+
+    def __init__(self, console: Console, total: int) -> None:
+        self.console = console
+        self.total = total
+        self.done = 0
+        self.started = console.clock()
+        self.said_at = self.started
+        self.said_tenth = 0
+
+    def start(self) -> None:
+        if self.total:
+            self.console.progress(f"0/{self.total} briefs")
+
+    def brief_done(self) -> None:
+        """One more brief finished (built, failed or held back)."""
+        self.done += 1
+        now = self.console.clock()
+        left = self.seconds_left(now)
+        if self.console.live:
+            self.console.progress(f"{self.done}/{self.total} briefs · {left}" if left else
+                                  f"{self.done}/{self.total} briefs")
+        elif left and self.time_to_say(now):
+            self.console.note(f"progress: {self.done}/{self.total} briefs, {left}")
+            self.said_at, self.said_tenth = now, self.tenth()
+
+    def seconds_left(self, now: float) -> str | None:
+        """`about 1 min 40 s left`, from the pace so far; None once all are done."""
+        if not self.done or self.done >= self.total:
+            return None
+        return f"about {describe_duration((now - self.started) / self.done * (self.total - self.done))} left"
+
+    def tenth(self) -> int:
+        return self.done * 10 // self.total
+
+    def time_to_say(self, now: float) -> bool:
+        waited = now - self.said_at
+        return waited >= self.PLAIN_EVERY and (self.tenth() > self.said_tenth or waited >= 60)
+
+
+def describe_duration(seconds: float) -> str:
+    """A rough span for people: `5 s`, `40 s`, `1 min 40 s`, `12 min`."""
+    if seconds < 60:
+        return f"{max(round(seconds / 5) * 5, 5)} s"
+    minutes, rest = divmod(round(seconds / 10) * 10, 60)
+    if minutes >= 10 or not rest:
+        return f"{round(seconds / 60)} min"
+    return f"{minutes} min {rest} s"
 
 
 @dataclass
@@ -89,16 +149,16 @@ class OrderedReport:
     def __init__(self, console: Console, keys: list[Hashable]) -> None:
         self.console = console
         self.order = keys
-        self.pending = {key: Messages() for key in keys}
-        self.closing: dict[Hashable, str | None] = {}
+        self.pending: dict[Hashable, Messages] = {}  # only items with something held
+        self.closing: dict[Hashable, str | None] = {}  # finished items not yet printed
         self.printed = 0
 
     def line(self, key: Hashable, text: str) -> None:
-        self.pending[key].lines.append(text)
+        self.pending.setdefault(key, Messages()).lines.append(text)
 
     def problem(self, key: Hashable, problem: Problem, level: str = "error", rank: int = 0) -> None:
         """Hold a problem; an item's problems print errors first, then by rank (e.g. document order)."""
-        self.pending[key].problems.append((level != "error", rank, problem))
+        self.pending.setdefault(key, Messages()).problems.append((level != "error", rank, problem))
 
     def finish(self, key: Hashable, closing: str | None = None) -> None:
         """Mark an item finished, with an optional last line, and print whatever is now in order."""
@@ -108,7 +168,8 @@ class OrderedReport:
             self.printed += 1
 
     def print_item(self, key: Hashable) -> None:
-        messages = self.pending.pop(key)
+        messages = self.pending.pop(key, Messages())
+        closing = self.closing.pop(key)
         for text in messages.lines:
             self.console.line(text)
         printed = set()
@@ -117,5 +178,5 @@ class OrderedReport:
             if (is_warning, problem) not in printed:
                 printed.add((is_warning, problem))
                 self.console.problem(problem, "warning" if is_warning else "error")
-        if self.closing[key]:
-            self.console.line(self.closing[key])
+        if closing:
+            self.console.line(closing)
