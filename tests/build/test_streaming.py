@@ -1,0 +1,183 @@
+"""Batches that stream: briefs are loaded as the workers need work, each finished as soon as its last
+document is written, and the build says how far it is.
+
+| what | expected |
+|---|---|
+| 30 briefs, one job (in this process) | never more than 2 briefs alive in the build at once; each brief's files are committed before the next brief is loaded |
+| 30 briefs, two workers | never more than 4 tasks in flight, nor more than 6 briefs alive in the build; the first brief is committed before the 8th is loaded |
+| a terminal (a pty) | `0/3 briefs`, then `1/3 briefs · about 5 s left`... redrawn in place, cleared at the end |
+| a log (not a terminal), or CI=true on a terminal | a plain `progress: 4/20 briefs, about 50 s left` line, at most every 10 s and each tenth of the build |
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import os
+import pty
+import re
+from pathlib import Path
+
+import pytest
+
+import compiler.build
+import compiler.content
+from buildkit import Engine, fake_load_brief, write_brief
+from compiler.build import Builder, BuildRequest, Workers, build
+from compiler.console import Console, describe_duration
+from compiler.content.model import Brief
+
+
+def alive_briefs() -> int:
+    """How many briefs this process holds (loaded, or copies carried back in rendered documents)."""
+    gc.collect()
+    return len({item.path for item in gc.get_objects() if isinstance(item, Brief)})
+
+
+class Events:
+    """What the build did, in order: `load name`, `commit name`; and the most briefs alive at a load."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.log: list[str] = []
+        self.most_alive = 0
+        self.most_in_flight = 0
+        start, commit_all = Workers.start, Builder.commit_all
+
+        def load(path: Path) -> Brief:
+            self.most_alive = max(self.most_alive, alive_briefs() + 1)
+            self.log.append(f"load {path.stem}")
+            return fake_load_brief(path)
+
+        def start_task(workers: Workers, task: compiler.build.Task) -> None:
+            start(workers, task)
+            self.most_in_flight = max(self.most_in_flight, workers.in_flight)
+
+        def commit(builder: Builder, plan: compiler.build.Plan) -> None:
+            commit_all(builder, plan)
+            self.log.append(f"commit {plan.path.stem}")
+
+        monkeypatch.setattr(compiler.content, "load_brief", load)
+        monkeypatch.setattr(Workers, "start", start_task)
+        monkeypatch.setattr(Builder, "commit_all", commit)
+
+    def position(self, event: str) -> int:
+        return self.log.index(event)
+
+
+def many_briefs(folder: Path, count: int) -> list[Path]:
+    return [write_brief(folder, f"brief-{number:02}") for number in range(1, count + 1)]
+
+
+def build_with(console: Console, briefs: list[Path], out: Path, jobs: int = 1) -> int:
+    return build(BuildRequest(briefs=briefs, out=out, jobs=jobs), console)
+
+
+def test_one_job_holds_one_brief_at_a_time(tmp_path: Path, engine: Engine,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    events = Events(monkeypatch)
+    briefs = many_briefs(tmp_path, 30)
+
+    assert build_with(Console(out=io.StringIO(), err=io.StringIO()), briefs, tmp_path / "build") == 0
+
+    assert events.log == [f"{step} {path.stem}" for path in briefs for step in ("load", "commit")]
+    assert 1 <= events.most_alive <= 2
+    assert events.most_in_flight == 1
+
+
+def test_two_workers_keep_a_small_window_and_finish_briefs_early(tmp_path: Path, engine: Engine,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compiler.build, "usable_cpus", lambda: 2)
+    events = Events(monkeypatch)
+    briefs = many_briefs(tmp_path, 30)
+
+    assert build_with(Console(out=io.StringIO(), err=io.StringIO()), briefs, tmp_path / "build", jobs=2) == 0
+
+    assert sorted(event for event in events.log if event.startswith("commit")) == [
+        f"commit {path.stem}" for path in briefs]
+    assert events.most_in_flight == 4  # two a worker, and no more
+    assert events.most_alive <= 6
+    assert events.position("commit brief-01") < events.position("load brief-08")
+    assert all((tmp_path / "build" / path.stem / "memo.docx").is_file() for path in briefs)
+
+
+class Clock:
+    """A clock that moves `step` seconds each time it is read."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def test_a_log_gets_a_progress_line_now_and_then(tmp_path: Path, engine: Engine,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    stdout, stderr = io.StringIO(), io.StringIO()
+
+    status = build_with(Console(out=stdout, err=stderr, clock=Clock(3)), many_briefs(tmp_path, 20),
+                        tmp_path / "build")
+
+    assert status == 0
+    # 3 s a brief: a line once 10 s have passed and a further tenth of the briefs is done.
+    assert stderr.getvalue().splitlines() == [
+        "progress: 4/20 briefs, about 50 s left",
+        "progress: 8/20 briefs, about 35 s left",
+        "progress: 12/20 briefs, about 25 s left",
+        "progress: 16/20 briefs, about 10 s left",
+    ]
+    assert len(stdout.getvalue().splitlines()) == 21  # a line for each brief, and the summary
+
+
+def run_on_terminal(tmp_path: Path, briefs: list[Path]) -> tuple[int, str]:
+    """Build with stderr on a pseudo-terminal; what the terminal received."""
+    leader, follower = pty.openpty()
+    terminal = os.fdopen(follower, "w", encoding="utf-8")
+    try:
+        status = build_with(Console(out=io.StringIO(), err=terminal, clock=Clock(5)), briefs,
+                            tmp_path / "build")
+    finally:
+        terminal.close()
+    received = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the terminal's other end is closed and everything is read
+            break
+        if not chunk:
+            break
+        received += chunk
+    os.close(leader)
+    return status, received.decode()
+
+
+def test_a_terminal_shows_briefs_done_and_time_left_in_place(tmp_path: Path, engine: Engine,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+
+    status, shown = run_on_terminal(tmp_path, many_briefs(tmp_path, 3))
+
+    assert status == 0
+    # Cleared before each result line (on stdout, which may be the same terminal), then drawn again.
+    assert [text for text in re.findall(r"\r\x1b\[K([^\r]*)", shown) if text] == [
+        "0/3 briefs", "1/3 briefs · about 10 s left", "2/3 briefs · about 5 s left", "3/3 briefs"]
+    assert shown.endswith("3/3 briefs\r\x1b[K")
+    assert "\n" not in shown
+
+
+def test_ci_on_a_terminal_gets_plain_lines(tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+
+    status, shown = run_on_terminal(tmp_path, many_briefs(tmp_path, 3))
+
+    assert status == 0
+    assert "\x1b" not in shown
+    assert shown.splitlines() == ["progress: 2/3 briefs, about 5 s left"]
+
+
+@pytest.mark.parametrize(("seconds", "said"), [
+    (0.4, "5 s"), (42, "40 s"), (60, "1 min"), (100, "1 min 40 s"), (599, "10 min"), (725, "12 min")])
+def test_durations_are_said_roughly(seconds: float, said: str) -> None:
+    assert describe_duration(seconds) == said
+
