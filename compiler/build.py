@@ -359,7 +359,10 @@ class Workers:
     grows by (the libraries' own allocations, fragmentation) then never adds up with the number of briefs.
     """
 
-    RECYCLE_AFTER = 400  # tasks a pool of workers runs before fresh forks replace it
+    # Tasks a pool of workers runs before fresh forks replace it: about 40 small briefs, so that a
+    # build of 50 briefs already meets the highest a worker ever gets (the forks cost a few hundredths
+    # of a second, and a moment while the worn pool's last tasks finish: forking waits for its threads).
+    RECYCLE_AFTER = 240
 
     def __init__(self, jobs: int, formats: Iterable[str] | None) -> None:
         self.jobs = jobs

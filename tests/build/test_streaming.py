@@ -5,6 +5,7 @@ document is written, and the build says how far it is.
 |---|---|
 | 30 briefs, one job (in this process) | never more than 2 briefs alive in the build at once; each brief's files are committed before the next brief is loaded |
 | 30 briefs, two workers | never more than 4 tasks in flight, nor more than 6 briefs alive in the build; the first brief is committed before the 8th is loaded |
+| workers worn out every 10 tasks, 10 briefs | 6 pools of fresh workers in turn; every brief built |
 | a terminal (a pty) | `0/3 briefs`, then `1/3 briefs · about 5 s left`... redrawn in place, cleared at the end |
 | a log (not a terminal), or CI=true on a terminal | a plain `progress: 4/20 briefs, about 50 s left` line, at most every 10 s and each tenth of the build |
 """
@@ -98,6 +99,23 @@ def test_two_workers_keep_a_small_window_and_finish_briefs_early(tmp_path: Path,
     assert events.most_alive <= 6
     assert events.position("commit brief-01") < events.position("load brief-08")
     assert all((tmp_path / "build" / path.stem / "memo.docx").is_file() for path in briefs)
+
+
+def test_worn_workers_are_replaced_and_every_brief_still_builds(tmp_path: Path, engine: Engine,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compiler.build, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(Workers, "RECYCLE_AFTER", 10)
+    pools: list[object] = []
+    start_pool = Workers.start_pool
+    monkeypatch.setattr(Workers, "start_pool", lambda workers: pools.append(start_pool(workers)) or pools[-1])
+    briefs = many_briefs(tmp_path, 10)
+
+    run = build_with(Console(out=io.StringIO(), err=io.StringIO()), briefs, tmp_path / "build", jobs=2)
+
+    assert run == 0
+    assert len(pools) == 6  # 10 briefs of 6 tasks, 10 tasks a pool
+    assert all(sorted(path.name for path in (tmp_path / "build" / brief.stem).glob("*.*x"))
+               == ["factsheet.docx", "memo.docx", "slides.docx", "slides.pptx"] for brief in briefs)
 
 
 class Clock:
