@@ -116,6 +116,7 @@ def install_engine(state: Engine, setattr_: Callable, setitem: Callable, real_lo
 
     render = types.ModuleType("compiler.render")
     render.render_html = render_html
+    render.compile_templates = lambda: None  # preload_engines sets the real one up before forking
     setitem(sys.modules, "compiler.render", render)
     if not real_loader:
         setattr_(compiler.content, "load_brief", fake_load_brief, raising=False)
