@@ -345,7 +345,10 @@ def preload_engines(formats: Iterable[str]) -> None:
         if warm_up is not None:
             warm_up()
     # What the workers inherit is never garbage: left out of their collections, which would otherwise
-    # walk all of it (a tenth of a document's time) and copy the pages it touches.
+    # walk all of it (a tenth of a document's time) and copy the pages it touches. Collected first, and
+    # thawed once the workers have forked (`Workers.start`), so that this process, which forks fresh
+    # workers every RECYCLE_AFTER tasks, never keeps garbage frozen with what it froze before.
+    gc.collect()
     gc.freeze()
 
 
@@ -359,10 +362,10 @@ class Workers:
     grows by (the libraries' own allocations, fragmentation) then never adds up with the number of briefs.
     """
 
-    # Tasks a pool of workers runs before fresh forks replace it: about 40 small briefs, so that a
+    # Tasks a pool of workers runs before fresh forks replace it: about 20 small briefs, so that a
     # build of 50 briefs already meets the highest a worker ever gets (the forks cost a few hundredths
     # of a second, and a moment while the worn pool's last tasks finish: forking waits for its threads).
-    RECYCLE_AFTER = 240
+    RECYCLE_AFTER = 120
 
     def __init__(self, jobs: int, formats: Iterable[str] | None) -> None:
         self.jobs = jobs
@@ -370,6 +373,7 @@ class Workers:
         self.formats = set(formats or default_formats())
         self.pool: ProcessPoolExecutor | None = None
         self.pool_tasks = 0  # tasks given to the current pool
+        self.frozen = False  # what the pool's workers inherit is frozen until all have forked
         self.running: dict[Future, Task] = {}
         self.queued: list[Task] = []  # in this process: the task to run next
 
@@ -415,12 +419,22 @@ class Workers:
             future = self.pool.submit(run_task, task)
         self.pool_tasks += 1
         self.running[future] = task
+        self.thaw_once_forked()
+
+    def thaw_once_forked(self) -> None:
+        """Let this process collect what `preload_engines` froze, once every worker of the pool has forked
+        (the pool forks them as tasks arrive)."""
+        import gc
+
+        if self.frozen and len(getattr(self.pool, "_processes", None) or {}) >= self.jobs:
+            gc.unfreeze()
+            self.frozen = False
 
     def renew_pool(self) -> None:
         """Fresh workers, forked now, in place of the pool there was (after its last tasks are done)."""
         if self.pool is not None:
             self.pool.shutdown(wait=True)
-        self.pool, self.pool_tasks = self.start_pool(), 0
+        self.pool, self.pool_tasks, self.frozen = self.start_pool(), 0, True
 
     def start_pool(self) -> ProcessPoolExecutor:
         import multiprocessing

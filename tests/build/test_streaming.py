@@ -114,6 +114,7 @@ def test_worn_workers_are_replaced_and_every_brief_still_builds(tmp_path: Path, 
 
     assert run == 0
     assert len(pools) == 6  # 10 briefs of 6 tasks, 10 tasks a pool
+    assert gc.get_freeze_count() == 0  # what each pool's forks inherited was thawed once they had forked
     assert all(sorted(path.name for path in (tmp_path / "build" / brief.stem).glob("*.*x"))
                == ["factsheet.docx", "memo.docx", "slides.docx", "slides.pptx"] for brief in briefs)
 
