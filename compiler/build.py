@@ -362,10 +362,10 @@ class Workers:
     grows by (the libraries' own allocations, fragmentation) then never adds up with the number of briefs.
     """
 
-    # Tasks a pool of workers runs before fresh forks replace it: about 20 small briefs, so that a
+    # Tasks a pool of workers runs before fresh forks replace it: about 10 small briefs, so that a
     # build of 50 briefs already meets the highest a worker ever gets (the forks cost a few hundredths
     # of a second, and a moment while the worn pool's last tasks finish: forking waits for its threads).
-    RECYCLE_AFTER = 120
+    RECYCLE_AFTER = 60
 
     def __init__(self, jobs: int, formats: Iterable[str] | None) -> None:
         self.jobs = jobs
