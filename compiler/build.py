@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from collections import deque
@@ -334,8 +335,6 @@ def longest_first(tasks: list[Task]) -> list[Task]:
 def preload_engines(formats: Iterable[str]) -> None:
     """Before forking the workers: import the renderer, layout engine and writers, and set up once here
     what each worker would set up again for itself (fonts, templates; a writer module's `warm_up`)."""
-    import gc
-
     from compiler import layout, render
 
     layout.load_font_faces()  # the slide planner lays out with them, whatever the formats
@@ -345,10 +344,12 @@ def preload_engines(formats: Iterable[str]) -> None:
         if warm_up is not None:
             warm_up()
     # What the workers inherit is never garbage: left out of their collections, which would otherwise
-    # walk all of it (a tenth of a document's time) and copy the pages it touches. Collected first, and
-    # thawed once the workers have forked (`Workers.start`), so that this process, which forks fresh
-    # workers every RECYCLE_AFTER tasks, never keeps garbage frozen with what it froze before.
-    gc.collect()
+    # walk all of it (a tenth of a document's time) and copy the pages it touches. What was frozen for
+    # earlier workers (a worn pool, a preview's last build) may be garbage by now: collected first. Left
+    # frozen when the build ends: a process about to exit would only pay for walking it once more.
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
     gc.freeze()
 
 
@@ -373,7 +374,6 @@ class Workers:
         self.formats = set(formats or default_formats())
         self.pool: ProcessPoolExecutor | None = None
         self.pool_tasks = 0  # tasks given to the current pool
-        self.frozen = False  # what the pool's workers inherit is frozen until all have forked
         self.running: dict[Future, Task] = {}
         self.queued: list[Task] = []  # in this process: the task to run next
 
@@ -419,22 +419,12 @@ class Workers:
             future = self.pool.submit(run_task, task)
         self.pool_tasks += 1
         self.running[future] = task
-        self.thaw_once_forked()
-
-    def thaw_once_forked(self) -> None:
-        """Let this process collect what `preload_engines` froze, once every worker of the pool has forked
-        (the pool forks them as tasks arrive)."""
-        import gc
-
-        if self.frozen and len(getattr(self.pool, "_processes", None) or {}) >= self.jobs:
-            gc.unfreeze()
-            self.frozen = False
 
     def renew_pool(self) -> None:
         """Fresh workers, forked now, in place of the pool there was (after its last tasks are done)."""
         if self.pool is not None:
             self.pool.shutdown(wait=True)
-        self.pool, self.pool_tasks, self.frozen = self.start_pool(), 0, True
+        self.pool, self.pool_tasks = self.start_pool(), 0
 
     def start_pool(self) -> ProcessPoolExecutor:
         import multiprocessing
