@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import bisect
-import json
+import ctypes
 import os
 import re
 import unicodedata
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from compiler.content.model import Brief, iter_text_fields
 from compiler.diagnostics import BriefError, ExpectedError, Problem
+from compiler.libraries import load_harfbuzz
 
 if TYPE_CHECKING:
     from fontTools.ttLib import TTFont
@@ -83,15 +83,9 @@ SERIF_STACK = ('"Briefing Serif", "Briefing Sans"', '"Briefing Hebrew Serif", "B
                '"Briefing Hebrew Sans", "Briefing Arabic Sans"', FALLBACKS)
 SANS_STACK = ('"Briefing Sans", "Briefing Serif"', '"Briefing Hebrew Sans", "Briefing Arabic Sans", '
               '"Briefing Hebrew Serif", "Briefing Arabic Naskh"', FALLBACKS)
+HB_SET_VALUE_INVALID = 0xFFFFFFFF  # HarfBuzz's "no code point": where iterating a set starts
 RIGHT_TO_LEFT_TEXT = re.compile(
     "[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in RIGHT_TO_LEFT_BLOCKS) + "]")
-
-
-MAX_CODE_POINT = 0x10FFFF
-MAX_CACHE_BYTES = 16 * 2**20
-"""Largest coverage cache read (ours is about 100 KB)."""
-# Part of each coverage cache key: a change to how coverage is read or stored makes old entries unused.
-COVERAGE_FORMAT = 1
 
 
 class FontsMissing(ExpectedError):
@@ -136,68 +130,65 @@ def uses_right_to_left(brief: Brief) -> bool:
     return any(RIGHT_TO_LEFT_TEXT.search(text) for _, text in iter_text_fields(brief.data))
 
 
-@lru_cache(maxsize=1)
 def covered_characters() -> frozenset[int]:
-    """Code points that at least one declared font has a glyph for, as the coverage cache says (once
-    per process; `check_coverage` confirms the characters a brief uses against the fonts themselves)."""
-    return frozenset(code for ranges in cached_coverage().values() for code in expand_ranges(ranges))
+    """Every code point that at least one declared font has a glyph for."""
+    return frozenset(code for first, last in code_point_runs(declared_coverage()) for code in range(first, last + 1))
+
+
+def font_code_points(path: Path) -> frozenset[int]:
+    """The code points one font file maps to a glyph."""
+    coverage = harfbuzz().hb_set_create()
+    try:
+        add_coverage(coverage, path)
+        return frozenset(code for first, last in code_point_runs(coverage) for code in range(first, last + 1))
+    finally:
+        harfbuzz().hb_set_destroy(coverage)
 
 
 @lru_cache(maxsize=1)
-def cached_coverage(trust_cache: bool = True) -> dict[Path, list[list[int]]]:
-    """Each declared font's coverage as runs of code points, from the cache where it has the font.
+def declared_coverage() -> int:
+    """A HarfBuzz set of the code points the declared fonts draw (read once per process; kept for its life).
 
-    Reading the fonts' character maps takes a fifth of a second, so each font's coverage is kept
-    in a cache file keyed by a hash of the font's content; hashing all of them takes a hundredth.
+    HarfBuzz reads each font's character map as it does when it shapes the text WeasyPrint lays out,
+    straight from the file and in a few milliseconds for all of them, so nothing is cached between runs.
     """
-    from compiler.outputs import hash_file
-
     check_fonts_installed()
-    cache_file = coverage_cache_file()
-    cache = read_coverage_cache(cache_file) if trust_cache else {}
-    coverage = {}
-    missed = False
+    coverage = harfbuzz().hb_set_create()
     for path in sorted({face.path for face in FONT_FACES}):
-        key = f"{COVERAGE_FORMAT}:{hash_file(path)}"
-        if key not in cache:
-            cache[key] = code_point_ranges(character_map(path))
-            missed = True
-        coverage[path] = cache[key]
-    if missed:
-        write_coverage_cache(cache_file, cache)
+        add_coverage(coverage, path)
     return coverage
 
 
-@lru_cache(maxsize=None)
-def character_map(path: Path) -> frozenset[int]:
-    """The code points a font file maps to a glyph, read from the font (once per process)."""
-    return frozenset(read_character_map(path))
+def add_coverage(coverage: int, path: Path) -> None:
+    """Add the code points one font file maps to a glyph to a HarfBuzz set."""
+    library = harfbuzz()
+    blob = library.hb_blob_create_from_file(os.fsencode(path))
+    face = library.hb_face_create(blob, 0)
+    font = library.hb_set_create()
+    try:
+        if not library.hb_face_get_glyph_count(face):  # HarfBuzz's empty face: unreadable, or not a font
+            raise FontsMissing(f"document font {path} cannot be read as a font; {INSTALL_HINT}")
+        library.hb_face_collect_unicodes(face, font)
+        library.hb_set_union(coverage, font)
+    finally:
+        library.hb_set_destroy(font)
+        library.hb_face_destroy(face)
+        library.hb_blob_destroy(blob)
 
 
-def in_ranges(ranges: list[list[int]], code: int) -> bool:
-    index = bisect.bisect_right(ranges, [code, MAX_CODE_POINT + 1]) - 1
-    return index >= 0 and ranges[index][0] <= code <= ranges[index][1]
+def code_point_runs(coverage: int) -> Iterator[tuple[int, int]]:
+    """A HarfBuzz set's (first, last) runs of consecutive code points, in order."""
+    first, last = ctypes.c_uint32(), ctypes.c_uint32(HB_SET_VALUE_INVALID)
+    while harfbuzz().hb_set_next_range(coverage, ctypes.byref(first), ctypes.byref(last)):
+        yield first.value, last.value
 
 
-def cache_holds_true(codes: Iterable[int]) -> bool:
-    """Whether each code point the cache says a font covers is in that font's own character map.
-
-    The cache lives in the user's folder, where anything could have written it: a cache claiming
-    an emoji for Noto Serif would let the emoji through to a system fallback font. Checking the
-    claims a brief relies on costs reading one small character map (the CJK font's, a fifth of a
-    second, only for CJK text).
-    """
-    coverage = cached_coverage()
-    for code in codes:
-        claimant = next((path for path, ranges in coverage.items() if in_ranges(ranges, code)), None)
-        if claimant is not None and code not in character_map(claimant):
-            return False
-    return True
-
-
-def read_character_map(path: Path) -> Iterable[int]:
-    """The code points a font file maps to a glyph."""
-    return open_font(path).getBestCmap().keys()
+def harfbuzz() -> ctypes.CDLL:
+    try:
+        return load_harfbuzz()
+    except OSError as error:
+        raise FontsMissing(f"{error}; it comes with WeasyPrint's system libraries "
+                           "(Debian: libharfbuzz0b), which scripts/setup-system installs") from None
 
 
 def open_font(path: Path) -> TTFont:
@@ -213,79 +204,6 @@ def open_font(path: Path) -> TTFont:
     return font
 
 
-def code_point_ranges(code_points: Iterable[int]) -> list[list[int]]:
-    """[[first, last], ...] runs of consecutive code points (a CJK font's map is a few hundred runs)."""
-    ranges: list[list[int]] = []
-    for code in sorted(code_points):
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1][1] = code
-        else:
-            ranges.append([code, code])
-    return ranges
-
-
-def expand_ranges(ranges: list[list[int]]) -> Iterator[int]:
-    for first, last in ranges:
-        yield from range(first, last + 1)
-
-
-def coverage_cache_file() -> Path:
-    """Where font coverage is cached: the user's cache folder (XDG), shared by every checkout."""
-    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(root) / "briefing" / "font-coverage.json"
-
-
-def read_coverage_cache(path: Path) -> dict[str, list[list[int]]]:
-    """The cached coverage by font key; empty when the file is missing, unreadable, too large or not of
-    the shape this module writes (then the fonts are read again)."""
-    from compiler.outputs import read_bounded
-
-    try:
-        cache = json.loads(read_bounded(path, MAX_CACHE_BYTES).decode("utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return {}
-    if not isinstance(cache, dict):
-        return {}
-    return {key: ranges for key, ranges in cache.items() if isinstance(key, str) and valid_ranges(ranges)}
-
-
-def valid_ranges(ranges: object) -> bool:
-    """Whether a cache entry is sorted, disjoint [first, last] runs of code points."""
-    if not isinstance(ranges, list):
-        return False
-    previous = -1
-    for run in ranges:
-        if not (isinstance(run, list) and len(run) == 2 and all(type(code) is int for code in run)
-                and previous < run[0] <= run[1] <= MAX_CODE_POINT):
-            return False
-        previous = run[1]
-    return True
-
-
-def write_coverage_cache(path: Path, cache: dict[str, list[list[int]]]) -> None:
-    """Save the coverage cache atomically; a folder we cannot write to only costs the next run time."""
-    from compiler.outputs import write_atomic
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps(cache, sort_keys=True).encode("utf-8"))
-    except OSError:
-        pass
-
-
-def confirmed_coverage(brief: Brief) -> frozenset[int]:
-    """The covered code points, with the cache's claims for the brief's characters confirmed by the
-    fonts; if any claim is false, every font's coverage is read again and the cache rewritten."""
-    used = {ord(char) for _, text in iter_text_fields(brief.data) for char in text}
-    covered = covered_characters()
-    if cache_holds_true(used & covered):
-        return covered
-    cached_coverage.cache_clear()
-    covered_characters.cache_clear()
-    cached_coverage(trust_cache=False)
-    return covered_characters()
-
-
 def name_character(char: str) -> str:
     """`U+1F600 (GRINNING FACE)`."""
     name = unicodedata.name(char, "unnamed character")
@@ -294,11 +212,11 @@ def name_character(char: str) -> str:
 
 def check_coverage(brief: Brief) -> list[Problem]:
     """One problem per text field and character that no declared font can draw."""
-    covered = confirmed_coverage(brief)
+    coverage, has = declared_coverage(), harfbuzz().hb_set_has
     problems = []
     for path, text in iter_text_fields(brief.data):
         # Line breaks and tabs are layout, not glyphs; every other character must be drawable.
-        uncovered = dict.fromkeys(c for c in text if ord(c) not in covered and c not in "\n\r\t")
+        uncovered = dict.fromkeys(c for c in text if c not in "\n\r\t" and not has(coverage, ord(c)))
         for char in uncovered:
             line, column = brief.location(path)
             problems.append(Problem(

@@ -1,93 +1,71 @@
-"""The glyph check's font coverage: read from the fonts once, then from a cache keyed by font content."""
+"""The glyph check's font coverage: each declared font's character map, as HarfBuzz reads it."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from compiler import fonts
 from compiler.content.model import Brief
-from compiler.outputs import hash_file
 
 
 @pytest.fixture
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    forget_coverage()
-    yield tmp_path / "briefing" / "font-coverage.json"
-    forget_coverage()
-
-
-def forget_coverage() -> None:
-    """As in a new process: nothing read yet, from the cache or the fonts."""
-    for cached in (fonts.covered_characters, fonts.cached_coverage, fonts.character_map):
-        cached.cache_clear()
-
-
-def test_coverage_read_from_the_fonts_is_cached_per_font_file(cache_home: Path) -> None:
-    covered = fonts.covered_characters()
-    cache = json.loads(cache_home.read_text(encoding="utf-8"))
-    assert len(cache) == len({face.path for face in fonts.FONT_FACES})
-    assert {ord("A"), ord("€"), ord("≈"), ord("中")} <= covered
-    assert ord("\U0001F600") not in covered  # no declared font draws emoji
-
-
-def test_a_later_process_takes_coverage_from_the_cache(cache_home: Path) -> None:
-    fonts.covered_characters()
-    cache = json.loads(cache_home.read_text(encoding="utf-8"))
-    for key, ranges in cache.items():  # as if no font covered "A": proves the cache is what is read
-        cache[key] = [[first, last] for first, last in ranges if not first <= ord("A") <= last]
-    cache_home.write_text(json.dumps(cache), encoding="utf-8")
-    forget_coverage()
-    assert ord("A") not in fonts.covered_characters()
-
-
-def test_an_unreadable_cache_is_rebuilt_from_the_fonts(cache_home: Path) -> None:
-    cache_home.parent.mkdir(parents=True)
-    cache_home.write_text("{not json", encoding="utf-8")
-    assert ord("A") in fonts.covered_characters()
-    assert json.loads(cache_home.read_text(encoding="utf-8"))
-
-
-def test_code_points_are_stored_as_runs() -> None:
-    assert fonts.code_point_ranges([5, 1, 2, 3, 9, 10]) == [[1, 3], [5, 5], [9, 10]]
-    assert list(fonts.expand_ranges([[1, 3], [9, 10]])) == [1, 2, 3, 9, 10]
+def fresh_coverage() -> None:
+    """As in a new process: no font read yet (and none kept from this test for the next)."""
+    fonts.declared_coverage.cache_clear()
+    yield
+    fonts.declared_coverage.cache_clear()
 
 
 def brief_with(text: str) -> Brief:
-    return Brief(Path("poisoned.yaml"), {"claims": [{"text": text}]}, None, locations={"claims[0].text": (3, 5)})
+    return Brief(Path("grin.yaml"), {"claims": [{"text": text}]}, None, locations={"claims[0].text": (3, 5)})
 
 
-@pytest.mark.parametrize("entry", ["5", "[[5, 3]]", "[[1, 2], [2, 3]]", '[["a", "b"]]', "[[0, 1114112]]", "null"])
-def test_a_cache_entry_of_the_wrong_shape_is_read_from_the_font(cache_home: Path, entry: str) -> None:
-    fonts.covered_characters()
-    keys = json.loads(cache_home.read_text(encoding="utf-8"))
-    cache_home.write_text("{" + ", ".join(f'"{key}": {entry}' for key in keys) + "}", encoding="utf-8")
-    forget_coverage()
-    assert ord("A") in fonts.covered_characters()
-    assert fonts.check_coverage(brief_with("An A")) == []
+def test_the_declared_fonts_cover_latin_currency_math_and_cjk_but_not_emoji() -> None:
+    covered = fonts.covered_characters()
+    assert {ord("A"), ord("€"), ord("≈"), ord("中"), ord("ש")} <= covered
+    assert ord("\U0001F600") not in covered
 
 
-@pytest.mark.parametrize("shape", ["[]", "42", "[" * 100_000 + "]" * 100_000])
-def test_a_cache_of_the_wrong_shape_is_read_as_empty(cache_home: Path, shape: str) -> None:
-    cache_home.parent.mkdir(parents=True)
-    cache_home.write_text(shape, encoding="utf-8")
-    assert ord("A") in fonts.covered_characters()
+@pytest.mark.parametrize("path", sorted({face.path for face in fonts.FONT_FACES}), ids=lambda path: path.name)
+def test_a_fonts_coverage_is_its_character_map(path: Path) -> None:
+    # fontTools reads the same table its own way (the best Unicode subtable): both must agree.
+    assert fonts.font_code_points(path) == set(fonts.open_font(path).getBestCmap())
 
 
-def test_a_poisoned_cache_cannot_let_an_emoji_through(cache_home: Path) -> None:
-    fonts.covered_characters()
-    cache = json.loads(cache_home.read_text(encoding="utf-8"))
-    serif = f"{fonts.COVERAGE_FORMAT}:{hash_file(fonts.NOTO / 'NotoSerif-Regular.ttf')}"
-    cache[serif] = sorted(cache[serif] + [[0x1F600, 0x1F64F]])  # as if Noto Serif drew emoji
-    cache_home.write_text(json.dumps(cache), encoding="utf-8")
-    forget_coverage()
-    assert 0x1F600 in fonts.covered_characters()  # the cache claims it...
+def test_a_character_no_font_draws_is_named_once_per_field() -> None:
+    problems = fonts.check_coverage(brief_with("A grin \U0001F600, and again \U0001F600"))
+    assert [str(problem) for problem in problems] == [
+        "grin.yaml:3:5: claims[0].text: character U+1F600 (GRINNING FACE) is not covered by the document fonts "
+        f"({fonts.FONT_NAMES}); remove it or replace it with a character they cover"]
 
-    problems = fonts.check_coverage(brief_with("A grin \U0001F600"))
 
-    assert [problem.message.split(" is not covered")[0] for problem in problems] == [
-        "character U+1F600 (GRINNING FACE)"]  # ...the font does not, and the claim is dropped
-    assert [0x1F600, 0x1F64F] not in json.loads(cache_home.read_text(encoding="utf-8"))[serif]
+def test_line_breaks_and_tabs_need_no_glyph() -> None:
+    assert fonts.check_coverage(brief_with("one\nline\tand\r\nthe next")) == []
+
+
+def test_a_declared_font_that_is_not_a_font_stops_the_check(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_coverage: None) -> None:
+    fake = tmp_path / "NotoSerif-Regular.ttf"
+    fake.write_bytes(b"not a font at all")
+    monkeypatch.setattr(fonts, "FONT_FACES", (fonts.FontFace("Briefing Serif", fake),))
+
+    with pytest.raises(fonts.FontsMissing) as raised:
+        fonts.require_glyphs(brief_with("A"))
+
+    assert str(raised.value) == f"document font {fake} cannot be read as a font; {fonts.INSTALL_HINT}"
+
+
+def test_a_machine_without_harfbuzz_is_told_what_to_install(
+        monkeypatch: pytest.MonkeyPatch, fresh_coverage: None) -> None:
+    def missing() -> None:
+        raise OSError("the HarfBuzz library (libharfbuzz) is not installed")
+
+    monkeypatch.setattr(fonts, "load_harfbuzz", missing)
+
+    with pytest.raises(fonts.FontsMissing) as raised:
+        fonts.require_glyphs(brief_with("A"))
+
+    assert str(raised.value) == ("the HarfBuzz library (libharfbuzz) is not installed; it comes with WeasyPrint's "
+                                 "system libraries (Debian: libharfbuzz0b), which scripts/setup-system installs")

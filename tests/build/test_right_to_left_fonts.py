@@ -11,7 +11,7 @@ CASES = Path(__file__).resolve().parents[1] / "cases"
 
 
 def characters_of(faces: tuple[fonts.FontFace, ...]) -> set[int]:
-    return {code for path in {face.path for face in faces} for code in fonts.read_character_map(path)}
+    return {code for path in {face.path for face in faces} for code in fonts.font_code_points(path)}
 
 
 def test_a_brief_in_hebrew_and_arabic_has_no_uncovered_character() -> None:
