@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from compiler.content.model import Brief
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+YOUNG_COLLECTION_THRESHOLD = 10_000  # allocations between collections of the youngest objects (Python: 700)
 
 
 @dataclass(frozen=True)
@@ -835,6 +836,11 @@ def build(request: BuildRequest, console: Console | None = None) -> int:
     import threading
 
     console = console or Console(request.error_format)
+    threshold = gc.get_threshold()
+    # WeasyPrint makes millions of short-lived objects, few of them in cycles: collecting the youngest
+    # generation every 10,000 allocations rather than 700 saves a twentieth of a build's CPU (workers
+    # inherit it), for a few MiB more between collections.
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *threshold[1:])
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, raise_terminated) if in_main_thread else None
     try:
@@ -844,5 +850,6 @@ def build(request: BuildRequest, console: Console | None = None) -> int:
         console.line("interrupted: every output is either as before or completely rebuilt")
         return 143 if isinstance(stop, Terminated) else 130
     finally:
+        gc.set_threshold(*threshold)
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous)
