@@ -92,8 +92,9 @@ class FontsMissing(ExpectedError):
     """A declared font file is not installed."""
 
 
+@lru_cache(maxsize=1)
 def font_files() -> frozenset[Path]:
-    """Every declared font file, resolved."""
+    """Every declared font file, resolved (once per process: the sandbox asks for every file fetched)."""
     return frozenset(face.path.resolve() for face in FONT_FACES)
 
 
