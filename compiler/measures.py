@@ -18,6 +18,7 @@ import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -158,12 +159,18 @@ def decode(kind: Any, data: Any) -> Any:
 
 
 def decode_dataclass(kind: type, data: Any) -> Any:
-    hints = typing.get_type_hints(kind)
+    hints = field_kinds(kind)
     fields = expect(data, dict)
-    names = {item.name for item in dataclasses.fields(kind)}
-    if set(fields) != names:
-        raise ValueError(f"fields {sorted(fields)}, not {sorted(names)}")
-    return kind(**{name: decode(hints[name], fields[name]) for name in names})
+    if fields.keys() != hints.keys():
+        raise ValueError(f"fields {sorted(fields)}, not {sorted(hints)}")
+    return kind(**{name: decode(hint, fields[name]) for name, hint in hints.items()})
+
+
+@lru_cache(maxsize=None)
+def field_kinds(kind: type) -> dict[str, Any]:
+    """A dataclass's fields and their types (its annotations are strings, evaluated once per class)."""
+    hints = typing.get_type_hints(kind)
+    return {item.name: hints[item.name] for item in dataclasses.fields(kind)}
 
 
 def decode_key(kind: Any, key: str) -> Any:
