@@ -2,8 +2,9 @@
 
 One rule for every format's dates: SOURCE_DATE_EPOCH when set, else midnight UTC of the brief's date.
 PDFs need no pass of their own: WeasyPrint writes no /ID unless asked and takes its dates from the
-HTML's `dcterms.created`/`modified`, which carry `document_date`. Office files (Word; PowerPoint to
-come) get `normalise_package` after writing, as their format declares (compiler/writers/__init__.py).
+HTML's `dcterms.created`/`modified`, which carry `document_date`. The Word writer writes its package
+pinned (`pinned_package`); PowerPoint files get `normalise_package` after writing, as their format
+declares (compiler/writers/__init__.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 # Zip stores dates from 1980 to 2107 only.
@@ -65,22 +66,26 @@ def document_date(brief_date: object, epoch: int | None) -> str:
 
 
 def normalise_package_bytes(data: bytes, epoch: int) -> bytes:
-    """The same Office package (a Word file) with fixed zip entry times and attributes, and core dates
-    set to the epoch.
+    """The same Office package with fixed zip entry times and attributes, and core dates set to the epoch.
 
-    python-docx stamps each zip entry with the local time of saving and core.xml with "now"; the
+    python-pptx stamps each zip entry with the local time of saving and core.xml with "now"; the
     entry order it writes is already stable, so it is kept.
     """
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        return pinned_package(((entry.filename, source.read(entry)) for entry in source.infolist()), epoch)
+
+
+def pinned_package(entries: Iterable[tuple[str, bytes]], epoch: int) -> bytes:
+    """An Office package of these (name, content) entries, in this order, every entry stamped with the
+    epoch (the Word writer writes its files so; others go through `normalise_package_bytes`)."""
     stamp = utc_datetime(min(max(epoch, ZIP_EPOCH), ZIP_LAST_EPOCH)).timetuple()[:6]
     date = w3c_date(epoch).encode()
     output = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            content = source.read(entry)
-            if entry.filename == CORE_PROPERTIES:
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in entries:
+            if name == CORE_PROPERTIES:
                 content = CORE_DATE.sub(lambda m: m[1] + date + m[3], content)
-            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             target.writestr(info, content, compresslevel=6)

@@ -136,7 +136,7 @@ register(Format(
                         + ", ".join(PDF_VARIANTS)),)))
 register(Format(
     "docx", ".docx", "compiler.writers.docx", options=("reference_docx",), files=("reference_docx",),
-    normalise=normalise_package, fingerprint=ZIP_COMMENT, prepare=prepare_reference_docx,
+    fingerprint=ZIP_COMMENT, prepare=prepare_reference_docx,  # written with its dates pinned: no normalise
     edited_advice="`briefing pull {path}` takes the edits into the brief; `--overwrite-edited` discards them",
     arguments=(Argument("--reference-docx", "reference_docx", metavar="FILE", type=parse_reference_docx,
                         help="a Word file or template (.docx, .dotx) whose styles (fonts, colours, spacing, "

@@ -28,8 +28,8 @@ from compiler.writers.docx_ooxml import (
     text_statistics, tidy_settings,
 )
 from compiler.writers.docx_package import (
-    Metadata, add_missing_styles, build_time, open_reference, set_core_properties, set_language,
-    set_page_size,
+    Metadata, add_missing_styles, build_time, open_reference, package_bytes, set_core_properties,
+    set_language, set_page_size,
 )
 
 WORD_WIDTH_EM = 0.62  # a letter's width, on average, in a bold sans-serif face
@@ -108,11 +108,12 @@ def write(document: RenderedDocument, target: Path, options: BuildOptions) -> Wr
     writer.write_children(body, word, Scope(heading_shift=top_heading_level(body) - 1))
     if metadata.language:
         set_language(word, metadata.language)
-    set_core_properties(word, metadata, build_time(options.source_date_epoch))
+    when = build_time(options.source_date_epoch)
+    set_core_properties(word, metadata, when)
     tidy_settings(word.settings.element)
     describe_application(word, text_statistics(word.element.body))
     set_custom_properties(word, handout_properties(document, writer.markers))
-    word.save(str(target))
+    target.write_bytes(package_bytes(word, when))
     return WriteResult(warnings=tuple(writer.warnings))
 
 

@@ -12,10 +12,11 @@ import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm
 
-from compiler.reproducible import utc_datetime
+from compiler.reproducible import pinned_package, utc_datetime
 from compiler.writers.docx_ooxml import StyleIndex, copy_style
 from compiler.writers.docx_reference import REFERENCE_DOCX, take_reference
 CORE_PROPERTY_LIMIT = 255
@@ -144,3 +145,26 @@ def build_time(source_date_epoch: int | None) -> datetime:
     if source_date_epoch is None:
         return datetime.now(timezone.utc).replace(microsecond=0)
     return utc_datetime(source_date_epoch)
+
+
+class Entries(list):
+    """The (name, content) entries python-docx writes a package as, in its order: the file-like end
+    its package writer writes to, which stores each instead of zipping it."""
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.append((pack_uri.membername, blob))
+
+
+def package_bytes(document: Document, when: datetime) -> bytes:
+    """The Word file python-docx would save, its zip entries stamped with `when`: written once, where
+    saving and then pinning the dates (reproducible.normalise_package) zipped every part twice."""
+    package = document.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    entries = Entries()
+    # PackageWriter.write with a sink of our own: its steps, in its order, decide every entry.
+    PackageWriter._write_content_types_stream(entries, parts)
+    PackageWriter._write_pkg_rels(entries, package.rels)
+    PackageWriter._write_parts(entries, parts)
+    return pinned_package(entries, int(when.timestamp()))
