@@ -23,9 +23,9 @@ from compiler.markers import bookmark_name, data_digest, encode
 from compiler.writers import WriteResult
 from compiler.writers.docx_ooxml import (
     StyleIndex, abstract_num_id, add_abstract_list, add_restarting_num, add_spacer, append_field,
-    append_hyperlink, describe_application, end_bookmark, end_section, numbering_of, repeat_header_row,
-    set_custom_properties, set_paragraph_numbering, set_right_to_left, start_bookmark, style_numbering,
-    text_statistics, tidy_settings,
+    append_hyperlink, append_run, describe_application, end_bookmark, end_section, numbering_of, repeat_header_row,
+    set_custom_properties, set_paragraph_numbering, set_right_to_left, start_bookmark, start_properties,
+    style_numbering, text_statistics, tidy_settings,
 )
 from compiler.writers.docx_package import (
     Metadata, add_missing_styles, build_time, open_reference, package_bytes, set_core_properties,
@@ -481,20 +481,10 @@ class TreeWriter:
             if segment.href != link_target:
                 link = append_hyperlink(paragraph, segment.href) if segment.href else None
                 link_target = segment.href
-            run = paragraph.add_run()
-            if segment.text == "\n":
-                run.add_break()
-            else:
-                set_text(run, segment.text)
-            if segment.bold:
-                run.bold = True
-            if segment.italic:
-                run.italic = True
             style = segment.character_style or (self.character_style("Hyperlink") if segment.href else None)
-            if style is not None:
-                self.set_style(run._r, style, WD_STYLE_TYPE.CHARACTER)
-            if link is not None:
-                link.append(run._r)
+            append_run(paragraph._p if link is None else link, segment.text,
+                       self.style_id(style, WD_STYLE_TYPE.CHARACTER), style is not None,
+                       segment.bold, segment.italic)
         if marking:
             end_bookmark(paragraph, len(self.markers) - 1)
 
@@ -517,11 +507,17 @@ class TreeWriter:
 
     def set_style(self, element, style: BaseStyle | None, kind: WD_STYLE_TYPE) -> None:
         """Put `style` on a w:p, w:r or w:tbl by id; the default style of its kind is left unnamed."""
-        style_id = None if style is None or style == self.defaults[kind] else style.style_id
+        style_id = self.style_id(style, kind)
         if kind == WD_STYLE_TYPE.TABLE:
             element.tblStyle_val = style_id
+        elif len(element) == 0:
+            start_properties(element, style_id)
         else:
             element.style = style_id
+
+    def style_id(self, style: BaseStyle | None, kind: WD_STYLE_TYPE) -> str | None:
+        """The id to name `style` by; None for none, or for the default style of its kind."""
+        return None if style is None or style == self.defaults[kind] else style.style_id
 
     def paragraph_style(self, name: str) -> BaseStyle | None:
         return self.checked_style(name, WD_STYLE_TYPE.PARAGRAPH, fallback="Body Text")
@@ -628,15 +624,6 @@ def flow(element, extra_blocks: frozenset[str] | set[str] = frozenset()) -> Iter
 def children_of(element) -> list[InlineNode]:
     """An element's text and child elements in document order (each child followed by its tail)."""
     return [element.text or ""] + [node for child in element for node in (child, child.tail or "")]
-
-
-def set_text(run, text: str) -> None:
-    """A new run's text: one w:t, as python-docx's `run.text` writes text with no tab or line break,
-    without going through it a character at a time (which it does to find those)."""
-    if "\t" in text or "\n" in text or "\r" in text:
-        run.text = text
-    elif text:
-        run._r.add_t(text)
 
 
 def has_text(nodes: list[InlineNode]) -> bool:

@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.parts.numbering import NumberingPart
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from lxml import etree
 
 WORDPROCESSING = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -29,6 +30,52 @@ def element(tag: str, **attributes: str) -> OxmlElement:
     for name, value in attributes.items():
         made.set(qn(f"w:{name}"), value)
     return made
+
+
+# A new w:p's or w:r's properties element and the style element that comes first in it.
+PROPERTIES = {qn("w:p"): (qn("w:pPr"), qn("w:pStyle")), qn("w:r"): (qn("w:rPr"), qn("w:rStyle"))}
+VAL = qn("w:val")
+XML_SPACE = qn("xml:space")
+RUN, TEXT, BREAK, BOLD, ITALIC = (qn(tag) for tag in ("w:r", "w:t", "w:br", "w:b", "w:i"))
+
+
+def start_properties(paragraph_or_run, style_id: str | None):
+    """The w:pPr (w:rPr) of a new, empty w:p (w:r), naming the style `style_id` (None: no w:pStyle),
+    as python-docx's `.style = style_id` makes it; added directly, since the element is empty (python-
+    docx would look for each of the 40 elements that may follow before inserting each one)."""
+    tag, style_tag = PROPERTIES[paragraph_or_run.tag]
+    properties = etree.SubElement(paragraph_or_run, tag)
+    if style_id is not None:
+        etree.SubElement(properties, style_tag).set(VAL, style_id)
+    return properties
+
+
+def append_run(parent, text: str, style_id: str | None, styled: bool, bold: bool, italic: bool):
+    """A w:r at the end of `parent` (a w:p or w:hyperlink) holding `text` ("\n": a line break), as
+    python-docx's `add_run`, `bold`, `italic` and `style` make it: properties first, in schema order
+    (w:rStyle, w:b, w:i), an empty w:rPr for a run `styled` in the default character style."""
+    run = etree.SubElement(parent, RUN)
+    if styled or bold or italic:
+        properties = start_properties(run, style_id)
+        if bold:
+            etree.SubElement(properties, BOLD)
+        if italic:
+            etree.SubElement(properties, ITALIC)
+    if text == "\n":
+        etree.SubElement(run, BREAK)
+    elif "\t" in text or "\n" in text or "\r" in text:
+        Run(run, None).text = text  # python-docx turns these into w:tab, w:br and w:cr
+    elif text:
+        add_text(run, text)
+    return run
+
+
+def add_text(run, text: str) -> None:
+    """One w:t, as python-docx's `add_t` writes it (space kept when the text starts or ends with one)."""
+    element = etree.SubElement(run, TEXT)
+    element.text = text
+    if len(text.strip()) < len(text):
+        element.set(XML_SPACE, "preserve")
 
 
 def append_hyperlink(paragraph: Paragraph, url: str) -> OxmlElement:
