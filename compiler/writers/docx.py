@@ -107,7 +107,7 @@ def write(document: RenderedDocument, target: Path, options: BuildOptions) -> Wr
     body = root.find("body")
     writer.write_children(body, word, Scope(heading_shift=top_heading_level(body) - 1))
     if metadata.language:
-        set_language(word, metadata.language)
+        set_language(word, metadata.language, writer.defaults[WD_STYLE_TYPE.PARAGRAPH])
     when = build_time(options.source_date_epoch)
     set_core_properties(word, metadata, when)
     tidy_settings(word.settings.element)
@@ -128,7 +128,7 @@ class TreeWriter:
         self.character_styles: dict[str, BaseStyle | None] = {}
         # Word leaves a paragraph, run or table in its type's default style without naming it, as
         # python-docx does; looked up once here (python-docx scans every style on each assignment).
-        self.defaults = {kind: word.styles.default(kind) for kind in
+        self.defaults = {kind: self.styles.default(kind) for kind in
                          (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE)}
         self.bullet_lists: dict[str, tuple[int, int]] = {}
         self.markers: list[str] = []  # the key paths marked, in document order

@@ -8,12 +8,14 @@ from xml.sax.saxutils import escape
 
 from docx.document import Document
 from docx.enum.section import WD_SECTION_START
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from docx.styles.style import BaseStyle, StyleFactory
 from docx.parts.numbering import NumberingPart
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -115,17 +117,24 @@ def result_text(placeholder: str) -> OxmlElement:
     return text
 
 
+# The style types python-docx is asked for a default of (the writer's, and the language's Normal).
+DEFAULTED_TYPES = (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE)
+
+
 class StyleIndex:
-    """The w:style elements of one w:styles part by Word name (any case) and by id, read once.
+    """The w:style elements of one w:styles part by Word name (any case) and by id, and the default
+    style of each type, read once.
 
     Word's names are matched in lower case, as Word matches its built-ins. The first style with a
-    name or id wins, as a search through the part would find. `copy_style` keeps the index current.
+    name or id wins, as a search through the part would find; the last default of a type, as python-
+    docx's `styles.default` finds it. `copy_style` keeps the index current.
     """
 
     def __init__(self, styles) -> None:
         self.styles = styles
         self.by_name: dict[str, object] = {}
         self.by_id: dict[str, object] = {}
+        self.defaults: dict[WD_STYLE_TYPE, object] = {}
         for style in styles.iterchildren(qn("w:style")):
             self.remember(style)
 
@@ -134,6 +143,14 @@ class StyleIndex:
         if name is not None:
             self.by_name.setdefault(name.get(qn("w:val"), "").lower(), style)
         self.by_id.setdefault(style.get(qn("w:styleId")), style)
+        kind = style.type  # python-docx's reading of w:type and w:default, in its order
+        if kind in DEFAULTED_TYPES and style.default:
+            self.defaults[kind] = style
+
+    def default(self, kind: WD_STYLE_TYPE) -> BaseStyle | None:
+        """The default style of `kind` (what Word applies where no style is named), or None."""
+        found = self.defaults.get(kind)
+        return None if found is None else StyleFactory(found)
 
     def find(self, name: str):
         """The w:style called `name`, or None."""
@@ -371,7 +388,7 @@ def describe_application(document: Document, statistics: dict[str, int]) -> None
 
 def text_statistics(body) -> dict[str, int]:
     """Words, characters and paragraphs of a document body, as Word counts them for its properties."""
-    paragraphs = [text for text in ("".join(p.xpath(".//w:t/text()")) for p in body.iter(qn("w:p")))
+    paragraphs = [text for text in ("".join(t.text or "" for t in p.iter(TEXT)) for p in body.iter(qn("w:p")))
                   if text.strip()]
     text = " ".join(paragraphs)
     return {"Words": len(text.split()), "Characters": len("".join(text.split())),

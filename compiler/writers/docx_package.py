@@ -11,10 +11,10 @@ from pathlib import Path
 import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm
+from docx.styles.style import BaseStyle
 
 from compiler.reproducible import pinned_package, utc_datetime
 from compiler.writers.docx_ooxml import StyleIndex, copy_style
@@ -82,18 +82,17 @@ def set_page_size(document: Document, width_mm: float, height_mm: float) -> None
         section.page_height = Emu(Mm(height_mm))
 
 
-def set_language(document: Document, language: str) -> None:
+def set_language(document: Document, language: str, normal: BaseStyle | None) -> None:
     """The language spell-checkers and hyphenation use (w:lang), wherever the reference sets one.
 
     The document defaults hold it, and so does the Normal style: a reference saved by LibreOffice
     sets its own language there, which would win over the defaults, and may set it in other styles.
     Word keeps three: Latin text (w:val), East Asian (w:eastAsia) and right-to-left (w:bidi); the
-    document's language goes in each slot it belongs to.
+    document's language goes in each slot it belongs to. `normal` is the default paragraph style.
     """
     styles = document.styles.element
     defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
     holders = [] if defaults is None else [defaults]
-    normal = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
     if normal is not None:
         holders.append(normal.element.get_or_add_rPr())
     holders += [found.getparent() for found in styles.iterfind(f"{qn('w:style')}/{qn('w:rPr')}/{qn('w:lang')}")]
