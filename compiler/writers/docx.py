@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator, Union
+from typing import Iterator, NamedTuple, Union
 from xml.etree.ElementTree import Element
 
 import tinyhtml5
@@ -28,8 +28,8 @@ from compiler.writers.docx_ooxml import (
     style_numbering, text_statistics, tidy_settings,
 )
 from compiler.writers.docx_package import (
-    Metadata, add_missing_styles, build_time, open_reference, package_bytes, set_core_properties,
-    set_language, set_page_size,
+    Metadata, add_missing_styles, build_time, open_reference, ours_styles, package_bytes,
+    set_core_properties, set_language, set_page_size,
 )
 
 WORD_WIDTH_EM = 0.62  # a letter's width, on average, in a bold sans-serif face
@@ -70,9 +70,8 @@ Story = Union[Document, _Cell]
 InlineNode = Union[str, Element]
 
 
-@dataclass(frozen=True)
-class Segment:
-    """A piece of text with one look; "\n" stands for a line break."""
+class Segment(NamedTuple):
+    """A piece of text with one look; "\n" stands for a line break (a tuple: made and copied often)."""
 
     text: str
     bold: bool = False
@@ -115,6 +114,11 @@ def write(document: RenderedDocument, target: Path, options: BuildOptions) -> Wr
     set_custom_properties(word, handout_properties(document, writer.markers))
     target.write_bytes(package_bytes(word, when))
     return WriteResult(warnings=tuple(writer.warnings))
+
+
+def warm_up() -> None:
+    """Before the build forks its workers: open our reference document once, for each to copy."""
+    ours_styles()
 
 
 class TreeWriter:
@@ -293,8 +297,8 @@ class TreeWriter:
         segments = collapse_whitespace(self.segments(children_of(element), element, look))
         if segments:
             # Upright, as the stylesheets set it: a `cite` is italic elsewhere, not in an attribution.
-            upright = [replace(segment, italic=False) for segment in segments]
-            self.write_segments(paragraph, [replace(look, text=" "), *upright])
+            upright = [segment._replace(italic=False) for segment in segments]
+            self.write_segments(paragraph, [look._replace(text=" "), *upright])
 
     def write_list(self, element, story: Story, scope: Scope) -> None:
         """One paragraph per item in List Bullet/Number (2, 3 when nested); each `ol` counts from 1."""
@@ -442,25 +446,25 @@ class TreeWriter:
         for node in nodes:
             if isinstance(node, str):
                 if node:
-                    yield replace(look, text=self.clean(node, owner))
+                    yield look._replace(text=self.clean(node, owner))
             elif isinstance(node.tag, str) and not is_skipped(node):
                 yield from self.inline_element(node, look)
 
     def inline_element(self, element, look: Segment) -> Iterator[Segment]:
         tag = element.tag
         if tag == "br":
-            yield replace(look, text="\n")
+            yield look._replace(text="\n")
             return
         if tag in BOLD:
-            look = replace(look, bold=True)
+            look = look._replace(bold=True)
         if tag in ITALIC:
-            look = replace(look, italic=True)
+            look = look._replace(italic=True)
         if tag == "a" and element.get("href"):
-            look = replace(look, href=self.clean(element.get("href").strip(), element, "href"))
+            look = look._replace(href=self.clean(element.get("href").strip(), element, "href"))
         if element.get("data-style"):
-            look = replace(look, character_style=self.character_style(element.get("data-style")))
+            look = look._replace(character_style=self.character_style(element.get("data-style")))
         if element.get("data-key"):
-            look = replace(look, key=element.get("data-key"), digest=element.get("data-digest") or "")
+            look = look._replace(key=element.get("data-key"), digest=element.get("data-digest") or "")
         yield from self.segments(children_of(element), element, look)
 
     def write_segments(self, paragraph: Paragraph, segments: list[Segment]) -> None:
@@ -644,7 +648,7 @@ def collapse_whitespace(segments: Iterator[Segment]) -> list[Segment]:
         if at_line_start or (collapsed and collapsed[-1].text.endswith(" ")):
             text = text.lstrip(" ")
         if text:
-            collapsed.append(replace(segment, text=text))
+            collapsed.append(segment if text == segment.text else segment._replace(text=text))
             at_line_start = False
     trim_line_end(collapsed)
     return collapsed
@@ -654,7 +658,7 @@ def trim_line_end(segments: list[Segment]) -> None:
     while segments and segments[-1].text != "\n" and segments[-1].text.endswith(" "):
         trimmed = segments[-1].text.rstrip(" ")
         if trimmed:
-            segments[-1] = replace(segments[-1], text=trimmed)
+            segments[-1] = segments[-1]._replace(text=trimmed)
             return
         segments.pop()
 
