@@ -130,6 +130,7 @@ class TreeWriter:
         self.warnings: list[str] = []
         self.checked_styles: dict[tuple[str, WD_STYLE_TYPE], BaseStyle | None] = {}
         self.character_styles: dict[str, BaseStyle | None] = {}
+        self.style_ids: dict[tuple[object, WD_STYLE_TYPE], str | None] = {}
         # Word leaves a paragraph, run or table in its type's default style without naming it, as
         # python-docx does; looked up once here (python-docx scans every style on each assignment).
         self.defaults = {kind: self.styles.default(kind) for kind in
@@ -521,7 +522,12 @@ class TreeWriter:
 
     def style_id(self, style: BaseStyle | None, kind: WD_STYLE_TYPE) -> str | None:
         """The id to name `style` by; None for none, or for the default style of its kind."""
-        return None if style is None or style == self.defaults[kind] else style.style_id
+        if style is None:
+            return None
+        key = (style.element, kind)
+        if key not in self.style_ids:
+            self.style_ids[key] = None if style == self.defaults[kind] else style.style_id
+        return self.style_ids[key]
 
     def paragraph_style(self, name: str) -> BaseStyle | None:
         return self.checked_style(name, WD_STYLE_TYPE.PARAGRAPH, fallback="Body Text")
@@ -572,9 +578,9 @@ class TreeWriter:
     def clean(self, text: str, owner, where: str | None = None) -> str:
         """`text` without the characters XML cannot hold, with a warning naming where each was:
         `where`, else the `owner` element and the text."""
-        found = sorted(set(NOT_XML.findall(text)))
-        if not found:
+        if NOT_XML.search(text) is None:
             return text
+        found = sorted(set(NOT_XML.findall(text)))
         codes = ", ".join(f"U+{ord(char):04X}" for char in found)
         self.warnings.append(f"{where or describe(owner, text)}: removed a character Word cannot hold ({codes})")
         return NOT_XML.sub("", text)

@@ -39,6 +39,8 @@ PROPERTIES = {qn("w:p"): (qn("w:pPr"), qn("w:pStyle")), qn("w:r"): (qn("w:rPr"),
 VAL = qn("w:val")
 XML_SPACE = qn("xml:space")
 RUN, TEXT, BREAK, BOLD, ITALIC = (qn(tag) for tag in ("w:r", "w:t", "w:br", "w:b", "w:i"))
+BOOKMARK_START, BOOKMARK_END, BOOKMARK_ID, BOOKMARK_NAME = (
+    qn(name) for name in ("w:bookmarkStart", "w:bookmarkEnd", "w:id", "w:name"))
 
 
 def start_properties(paragraph_or_run, style_id: str | None):
@@ -119,6 +121,8 @@ def result_text(placeholder: str) -> OxmlElement:
 
 # The style types python-docx is asked for a default of (the writer's, and the language's Normal).
 DEFAULTED_TYPES = (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE)
+STYLE_TYPES = {None: None, **{kind.xml_value: kind for kind in WD_STYLE_TYPE}}  # w:type's values
+TYPE, DEFAULT = qn("w:type"), qn("w:default")
 
 
 class StyleIndex:
@@ -143,8 +147,9 @@ class StyleIndex:
         if name is not None:
             self.by_name.setdefault(name.get(qn("w:val"), "").lower(), style)
         self.by_id.setdefault(style.get(qn("w:styleId")), style)
-        kind = style.type  # python-docx's reading of w:type and w:default, in its order
-        if kind in DEFAULTED_TYPES and style.default:
+        # As python-docx reads w:type and w:default (an unknown value raises), without its enum search.
+        kind = STYLE_TYPES[style.get(TYPE)] if style.get(TYPE) in STYLE_TYPES else style.type
+        if kind in DEFAULTED_TYPES and style.get(DEFAULT) is not None and style.default:
             self.defaults[kind] = style
 
     def default(self, kind: WD_STYLE_TYPE) -> BaseStyle | None:
@@ -346,11 +351,11 @@ def set_columns(section, columns: int) -> None:
 
 def start_bookmark(paragraph: Paragraph, bookmark_id: int, name: str) -> None:
     """Open bookmark `name` at the end of `paragraph`: the runs added next are inside it."""
-    paragraph._p.append(element("w:bookmarkStart", id=str(bookmark_id), name=name))
+    etree.SubElement(paragraph._p, BOOKMARK_START, {BOOKMARK_ID: str(bookmark_id), BOOKMARK_NAME: name})
 
 
 def end_bookmark(paragraph: Paragraph, bookmark_id: int) -> None:
-    paragraph._p.append(element("w:bookmarkEnd", id=str(bookmark_id)))
+    etree.SubElement(paragraph._p, BOOKMARK_END, {BOOKMARK_ID: str(bookmark_id)})
 
 
 def tidy_settings(settings) -> None:
