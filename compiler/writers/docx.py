@@ -28,19 +28,19 @@ from compiler.writers.docx_ooxml import (
     style_numbering, text_statistics, tidy_settings,
 )
 from compiler.writers.docx_package import (
-    Metadata, add_missing_styles, build_time, open_reference, ours_styles, package_bytes,
-    set_core_properties, set_language, set_page_size,
+    Metadata, add_missing_styles, build_time, open_reference, our_reference, package_bytes,
+    prepare_reference, set_core_properties, set_language, set_page_size,
 )
 
 WORD_WIDTH_EM = 0.62  # a letter's width, on average, in a bold sans-serif face
 CELL_MARGINS = 108000  # EMU, left and right cell margins of a table (0.3 cm)
 
 # Every style the templates' HTML can map to; a user's reference lacking one gets ours.
-STYLES = ["Normal", "Body Text", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3",
+STYLES = ("Normal", "Body Text", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3",
           "List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2", "List Number 3",
           "Quote", "Quote Citation", "Caption", "Header", "Footer", "Hyperlink", "Briefing Table",
           "Figure Grid", "Table Text", "Briefing Table Heading", "Compact Text", "Compact Heading", "Bottom Line", "Figure Value",
-          "Figure Label", "Classification", "Speaker Notes", "Claim Kind", "Source Block", "Label"]
+          "Figure Label", "Classification", "Speaker Notes", "Claim Kind", "Source Block", "Label")
 
 CONTAINERS = {"html", "body", "main", "section", "div", "header", "footer", "article", "aside", "nav",
               "figure", "hgroup", "address", "details", "dl"}
@@ -97,37 +97,67 @@ def write(document: RenderedDocument, target: Path, options: BuildOptions) -> Wr
     Warnings (a character XML cannot hold, a style no reference defines) come back in the result.
     """
     root = tinyhtml5.parse(document.html, namespace_html_elements=False)
-    word = open_reference(options.reference_docx)
-    writer = TreeWriter(word)
-    metadata = writer.read_metadata(root)
-    writer.prepare_styles()
+    warnings: list[str] = []
+    metadata = read_metadata(root, warnings)
+    opened = open_reference(options.reference_docx, metadata.language, STYLES, style_names(root))
+    word = opened.document
+    warnings += [f"style {name!r} is in neither reference document" for name in opened.missing]
+    writer = TreeWriter(word, opened.styles, warnings)
     set_page_size(word, document.page.width_mm, document.page.height_mm)
     writer.write_header_footer(metadata)
     body = root.find("body")
     writer.write_children(body, word, Scope(heading_shift=top_heading_level(body) - 1))
-    if metadata.language:
+    if opened.private and metadata.language:  # again: for the styles copied in since
         set_language(word, metadata.language, writer.defaults[WD_STYLE_TYPE.PARAGRAPH])
     when = build_time(options.source_date_epoch)
     set_core_properties(word, metadata, when)
     tidy_settings(word.settings.element)
     describe_application(word, text_statistics(word.element.body))
     set_custom_properties(word, handout_properties(document, writer.markers))
-    target.write_bytes(package_bytes(word, when))
+    target.write_bytes(package_bytes(word, when, opened.styles_part))
     return WriteResult(warnings=tuple(writer.warnings))
 
 
 def warm_up() -> None:
-    """Before the build forks its workers: open our reference document once, for each to copy."""
-    ours_styles()
+    """Before the build forks its workers: make our reference ready, in the default language, once
+    for all of them to copy."""
+    from compiler.render import DEFAULT_LANGUAGE
+
+    prepare_reference(our_reference(), DEFAULT_LANGUAGE, STYLES)
+
+
+def read_metadata(root, warnings: list[str]) -> Metadata:
+    """What the HTML's head and lang say, cleaned of what XML cannot hold (with a warning each)."""
+    head = root.find("head")
+    meta = {found.get("name", "").lower(): found.get("content", "")
+            for found in (head.iter("meta") if head is not None else [])}
+    title = head.find("title") if head is not None else None
+
+    def field(value: str, where: str) -> str:
+        return clean(HTML_WHITESPACE.sub(" ", value).strip(), None, where, warnings)
+
+    return Metadata(
+        title=field(title.text or "" if title is not None else "", "<title>"),
+        author=field(meta.get("author", ""), '<meta name="author">'),
+        description=field(meta.get("description", ""), '<meta name="description">'),
+        keywords=field(meta.get("keywords", ""), '<meta name="keywords">'),
+        classification=field(meta.get("classification", ""), '<meta name="classification">'),
+        language=field(root.get("lang", ""), "<html lang>"),
+    )
+
+
+def style_names(root) -> set[str]:
+    """Every style name the HTML gives (`data-style`), whether or not its element is written."""
+    return {found.get("data-style") for found in root.iter() if found.get("data-style")}
 
 
 class TreeWriter:
     """Writes one HTML tree into one Word document: a method per kind of node."""
 
-    def __init__(self, word: Document) -> None:
+    def __init__(self, word: Document, styles: StyleIndex, warnings: list[str]) -> None:
         self.word = word
-        self.styles = StyleIndex(word.styles.element)
-        self.warnings: list[str] = []
+        self.styles = styles
+        self.warnings = warnings
         self.checked_styles: dict[tuple[str, WD_STYLE_TYPE], BaseStyle | None] = {}
         self.character_styles: dict[str, BaseStyle | None] = {}
         self.style_ids: dict[tuple[object, WD_STYLE_TYPE], str | None] = {}
@@ -139,29 +169,7 @@ class TreeWriter:
         self.markers: list[str] = []  # the key paths marked, in document order
         self.marked: set[str] = set()
 
-    # Metadata, styles, header and footer
-
-    def read_metadata(self, root) -> Metadata:
-        head = root.find("head")
-        meta = {found.get("name", "").lower(): found.get("content", "")
-                for found in (head.iter("meta") if head is not None else [])}
-        title = head.find("title") if head is not None else None
-
-        def field(value: str, where: str) -> str:
-            return self.clean(HTML_WHITESPACE.sub(" ", value).strip(), None, where)
-
-        return Metadata(
-            title=field(title.text or "" if title is not None else "", "<title>"),
-            author=field(meta.get("author", ""), '<meta name="author">'),
-            description=field(meta.get("description", ""), '<meta name="description">'),
-            keywords=field(meta.get("keywords", ""), '<meta name="keywords">'),
-            classification=field(meta.get("classification", ""), '<meta name="classification">'),
-            language=field(root.get("lang", ""), "<html lang>"),
-        )
-
-    def prepare_styles(self) -> None:
-        for name in add_missing_styles(self.styles, STYLES):
-            self.warnings.append(f"style {name!r} is in neither reference document")
+    # Header and footer
 
     def write_header_footer(self, metadata: Metadata) -> None:
         """Classification at the top and bottom of every page, the title above, "Page X of Y" below."""
@@ -576,14 +584,18 @@ class TreeWriter:
         return StyleFactory(found)
 
     def clean(self, text: str, owner, where: str | None = None) -> str:
-        """`text` without the characters XML cannot hold, with a warning naming where each was:
-        `where`, else the `owner` element and the text."""
-        if NOT_XML.search(text) is None:
-            return text
-        found = sorted(set(NOT_XML.findall(text)))
-        codes = ", ".join(f"U+{ord(char):04X}" for char in found)
-        self.warnings.append(f"{where or describe(owner, text)}: removed a character Word cannot hold ({codes})")
-        return NOT_XML.sub("", text)
+        return clean(text, owner, where, self.warnings)
+
+
+def clean(text: str, owner, where: str | None, warnings: list[str]) -> str:
+    """`text` without the characters XML cannot hold, with a warning naming where each was:
+    `where`, else the `owner` element and the text."""
+    if NOT_XML.search(text) is None:
+        return text
+    found = sorted(set(NOT_XML.findall(text)))
+    codes = ", ".join(f"U+{ord(char):04X}" for char in found)
+    warnings.append(f"{where or describe(owner, text)}: removed a character Word cannot hold ({codes})")
+    return NOT_XML.sub("", text)
 
 
 def handout_properties(document: RenderedDocument, markers: list[str]) -> dict[str, str]:

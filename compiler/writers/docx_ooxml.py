@@ -139,6 +139,7 @@ class StyleIndex:
         self.by_name: dict[str, object] = {}
         self.by_id: dict[str, object] = {}
         self.defaults: dict[WD_STYLE_TYPE, object] = {}
+        self.frozen = False  # set on an index whose styles documents share: nothing may be added
         for style in styles.iterchildren(qn("w:style")):
             self.remember(style)
 
@@ -166,6 +167,8 @@ class StyleIndex:
         return self.by_id.get(style_id)
 
     def append(self, style) -> None:
+        if self.frozen:
+            raise RuntimeError("a style was added to styles documents share (a Word writer bug)")
         self.styles.append(style)
         self.remember(style)
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm
@@ -37,23 +39,68 @@ class Metadata:
     language: str = ""
 
 
-def open_reference(path: Path | None) -> Document:
+@dataclass(frozen=True)
+class Opened:
+    """A document to write into, copied from its reference made ready (`prepare_reference`).
+
+    Its styles are the prepared reference's own, shared, unless `private`: a document whose HTML names
+    a style that would be copied in from ours gets a copy of them (and sets its language again at the
+    end, for the styles it copies in). `styles_part` is the shared styles part serialised, else None.
+    """
+
+    document: Document
+    styles: StyleIndex
+    missing: tuple[str, ...]  # styles the writer maps to that neither reference defines
+    private: bool
+    styles_part: bytes | None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A reference opened, emptied, completed with our styles and set in one language, once per process;
+    documents are copies of it (python-docx takes twice as long to open one: its styles part is 350 KB)."""
+
+    document: Document
+    styles: StyleIndex
+    missing: tuple[str, ...]
+    styles_part: bytes
+
+
+def open_reference(path: Path | None, language: str, names: tuple[str, ...], wanted: set[str]) -> Opened:
     """A new document with our page geometry and settings, carrying the reference's styles, numbering,
-    theme and font declarations (only those: compiler/writers/docx_reference.py), with nothing in it."""
-    return copy.deepcopy(blank_document(take_reference(path).package if path else our_reference()))
+    theme and font declarations (only those: compiler/writers/docx_reference.py), with nothing in it;
+    its styles hold `names` (from ours where the reference lacks them) and speak `language`.
+
+    `wanted`: every other style name the document's HTML may ask for (its `data-style`s)."""
+    prepared = prepare_reference(take_reference(path).package if path else our_reference(), language, names)
+    styles = prepared.styles
+    if any(styles.find(name) is None and ours_styles().find(name) is not None for name in wanted):
+        document = copy.deepcopy(prepared.document)
+        return Opened(document, StyleIndex(document.styles.element), prepared.missing, True, None)
+    shared = {id(styles.styles): styles.styles}  # a copy sharing the styles element, never changed
+    return Opened(copy.deepcopy(prepared.document, shared), styles, prepared.missing, False, prepared.styles_part)
 
 
-@lru_cache(maxsize=2)
-def blank_document(package: bytes) -> Document:
-    """The reference package opened and emptied, once per process and package (by content): only ever
-    copied, as a copy takes half the time python-docx takes to open one (its styles part is 350 KB)."""
+@lru_cache(maxsize=2)  # each holds about 5 MiB: a build has one reference, its briefs mostly one language
+def prepare_reference(package: bytes, language: str, names: tuple[str, ...]) -> Prepared:
+    """The reference package (by content) opened and emptied, the styles `names` copied in from ours
+    where it lacks them, in `language` (none: ""); its style index frozen (it is shared)."""
     document = docx.Document(io.BytesIO(package))
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     drop_header_footer_references(document)
-    return document
+    styles = StyleIndex(document.styles.element)
+    missing = tuple(add_missing_styles(styles, list(names)))
+    if language:
+        set_language(document, language, styles.default(WD_STYLE_TYPE.PARAGRAPH))
+    styles.frozen = True
+    return Prepared(document, styles, missing, styles_part_of(document).blob)
+
+
+def styles_part_of(document: Document):
+    return document.part.part_related_by(RELATIONSHIP_TYPE.STYLES)
 
 
 @lru_cache(maxsize=1)
@@ -84,7 +131,7 @@ def add_missing_styles(styles: StyleIndex, names: list[str]) -> list[str]:
 @lru_cache(maxsize=1)
 def ours_styles() -> StyleIndex:
     """Our reference document's styles (read once per process; only ever copied from)."""
-    return StyleIndex(blank_document(our_reference()).styles.element)
+    return StyleIndex(docx.Document(io.BytesIO(our_reference())).styles.element)
 
 
 def set_page_size(document: Document, width_mm: float, height_mm: float) -> None:
@@ -168,9 +215,11 @@ class Entries(list):
         self.append((pack_uri.membername, blob))
 
 
-def package_bytes(document: Document, when: datetime) -> bytes:
+def package_bytes(document: Document, when: datetime, styles_part: bytes | None = None) -> bytes:
     """The Word file python-docx would save, its zip entries stamped with `when`: written once, where
-    saving and then pinning the dates (reproducible.normalise_package) zipped every part twice."""
+    saving and then pinning the dates (reproducible.normalise_package) zipped every part twice.
+
+    `styles_part`: the styles part already serialised (shared styles: the same for every document)."""
     package = document.part.package
     parts = package.parts
     for part in parts:
@@ -179,5 +228,9 @@ def package_bytes(document: Document, when: datetime) -> bytes:
     # PackageWriter.write with a sink of our own: its steps, in its order, decide every entry.
     PackageWriter._write_content_types_stream(entries, parts)
     PackageWriter._write_pkg_rels(entries, package.rels)
-    PackageWriter._write_parts(entries, parts)
+    styles = styles_part_of(document)
+    for part in parts:  # as PackageWriter._write_parts, but for the styles part when it is known
+        entries.write(part.partname, styles_part if part is styles and styles_part is not None else part.blob)
+        if len(part.rels):
+            entries.write(part.partname.rels_uri, part.rels.xml)
     return pinned_package(entries, int(when.timestamp()))
