@@ -23,9 +23,9 @@ from compiler.markers import bookmark_name, data_digest, encode
 from compiler.writers import WriteResult
 from compiler.writers.docx_ooxml import (
     StyleIndex, abstract_num_id, add_abstract_list, add_restarting_num, add_spacer, append_field,
-    append_hyperlink, append_run, describe_application, end_bookmark, end_section, numbering_of, repeat_header_row,
-    set_custom_properties, set_paragraph_numbering, set_right_to_left, start_bookmark, start_properties,
-    style_numbering, text_statistics, tidy_settings,
+    append_hyperlink, append_run, describe_application, end_bookmark, end_section, numbering_of,
+    repeat_header_row, set_custom_properties, set_paragraph_numbering, set_right_to_left, start_bookmark,
+    start_properties, style_numbering, text_statistics, tidy_settings,
 )
 from compiler.writers.docx_package import (
     Metadata, add_missing_styles, build_time, open_reference, our_reference, package_bytes,

@@ -100,6 +100,7 @@ def prepare_reference(package: bytes, language: str, names: tuple[str, ...]) -> 
 
 
 def styles_part_of(document: Document):
+    """The package part holding the document's styles."""
     return document.part.part_related_by(RELATIONSHIP_TYPE.STYLES)
 
 
