@@ -1,5 +1,6 @@
 """WordprocessingML that python-docx has no API for: hyperlinks, fields, bookmarks, list restarts,
-style fallback, settings and package properties."""
+style fallback, settings and package properties; and runs made directly, as python-docx makes them
+(its API inserts each property after a search for every element that may follow it)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from docx.styles.style import BaseStyle, StyleFactory
 from docx.parts.numbering import NumberingPart
+from docx.styles.style import BaseStyle, StyleFactory
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
@@ -149,7 +150,8 @@ class StyleIndex:
             self.by_name.setdefault(name.get(qn("w:val"), "").lower(), style)
         self.by_id.setdefault(style.get(qn("w:styleId")), style)
         # As python-docx reads w:type and w:default (an unknown value raises), without its enum search.
-        kind = STYLE_TYPES[style.get(TYPE)] if style.get(TYPE) in STYLE_TYPES else style.type
+        given = style.get(TYPE)
+        kind = STYLE_TYPES[given] if given in STYLE_TYPES else style.type
         if kind in DEFAULTED_TYPES and style.get(DEFAULT) is not None and style.default:
             self.defaults[kind] = style
 
