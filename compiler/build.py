@@ -6,7 +6,7 @@ import gc
 import hashlib
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -197,6 +197,13 @@ def file_state(output: Output, record: OutputRecord | None, offered: OutputRecor
     return "edited" if record is not None else "unproven"
 
 
+def presumed_state(output: Output, record: OutputRecord | None, offered: OutputRecord | None = None) -> str:
+    """What is at an output's path as far as a glance tells, without reading it: `missing`, `blocked`,
+    or `ours` (presumed: a first look that only counts the work ahead; `file_state` judges)."""
+    kind = file_kind(output.target)
+    return "missing" if kind == "missing" else "ours" if kind == "a file" else "blocked"
+
+
 def outdated_reasons(record: OutputRecord | None, depends: dict[str, str], state: str,
                      force: bool) -> list[str]:
     """Why an output must be rebuilt; empty when it is up to date."""
@@ -210,8 +217,10 @@ def outdated_reasons(record: OutputRecord | None, depends: dict[str, str], state
     return reasons or (["forced"] if force else [])
 
 
-def plan_brief(path: Path, request: BuildRequest, dependencies: Dependencies) -> Plan:
-    """Decide which of a brief's outputs are out of date, from its folder's manifest (no YAML read)."""
+def plan_brief(path: Path, request: BuildRequest, dependencies: Dependencies,
+               judge: Callable[..., str] = file_state) -> Plan:
+    """Decide which of a brief's outputs are out of date, from its folder's manifest (no YAML read),
+    judging what is at each output's path with `judge`."""
     folder = request.out / path.stem
     outputs = plan_outputs(folder, request.formats)
     try:
@@ -224,7 +233,7 @@ def plan_brief(path: Path, request: BuildRequest, dependencies: Dependencies) ->
         output.name: dependencies.of_output(path, source, manifest, output.format) for output in outputs})
     for output in outputs:
         record = manifest.outputs.get(output.name)
-        state = file_state(output, record, manifest.offered.get(output.name))
+        state = judge(output, record, manifest.offered.get(output.name))
         if state == "adopted":
             manifest.outputs[output.name] = record = manifest.offered.pop(output.name)
         elif state == "blocked":
@@ -480,8 +489,44 @@ def finished_task(task: Task, future: Future) -> TaskDone:
 
 # The build ------------------------------------------------------------------------------------------
 
+@dataclass
+class Outlook:
+    """What a first look at the briefs expects a build to do: which briefs have work, how many outputs."""
+
+    briefs: set[Path]
+    outputs: int
+
+
+class FolderLocks:
+    """The output folders a build holds: each locked as the build reaches its brief, let go once that
+    brief is done, and all let go when the build ends however it ends."""
+
+    def __init__(self, on_wait: Callable[[str], None]) -> None:
+        self.on_wait = on_wait
+        self.held: dict[Path, ExitStack] = {}
+
+    def __enter__(self) -> FolderLocks:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        for folder in list(self.held):
+            self.release(folder)
+
+    def take(self, folder: Path) -> None:
+        """Lock a folder, waiting (and saying for whom) while another build holds it."""
+        held = ExitStack()
+        held.enter_context(folder_lock(folder, self.on_wait))
+        self.held[folder] = held
+
+    def release(self, folder: Path) -> None:
+        held = self.held.pop(folder, None)
+        if held is not None:
+            held.close()
+
+
 class Builder:
-    """One build: plans every brief, renders what is out of date, commits outputs and manifests."""
+    """One build: plans each brief as it reaches it, renders what is out of date, commits outputs and
+    manifests, and keeps of a finished brief only what the last line counts."""
 
     def __init__(self, request: BuildRequest, console: Console) -> None:
         self.request = request
@@ -489,7 +534,11 @@ class Builder:
         self.dependencies = Dependencies(request.options)
         self.failed: set[Path] = set()
         self.conflicts = 0
+        self.files_written = 0
+        self.up_to_date = 0
         self.report = OrderedReport(console, [])
+        self.locks = FolderLocks(console.note)
+        self.live: dict[Path, Plan] = {}  # briefs loaded and not yet finished
 
     def run(self) -> int:
         # Sorted by output folder: locks are taken in that order, so concurrent builds never deadlock.
@@ -499,10 +548,9 @@ class Builder:
             return 1
         if self.request.check:
             return self.report_check([plan_brief(p, self.request, self.dependencies) for p in briefs])
-        with ExitStack() as locks:
-            plans = [plan for path in briefs if (plan := self.lock_and_plan(path, locks))]
-            self.build(plans)
-        return self.report_summary(plans)
+        with self.locks:
+            self.build(briefs)
+        return self.report_summary()
 
     def prepare_formats(self) -> bool:
         """Let each format read what its options name (the reference Word file), once, before anything
@@ -515,17 +563,20 @@ class Builder:
                 ready = ready and level != "error"
         return ready
 
-    def lock_and_plan(self, path: Path, locks: ExitStack) -> Plan | None:
+    def lock_and_plan(self, path: Path) -> Plan | None:
         """Lock a brief's output folder (saying so if another build holds it) and plan it; None if the
         folder cannot be used (a link, a file, unwritable), which fails the brief with one line."""
         folder = self.request.out / path.stem
         try:
             check_output_folder(self.request.out, folder)
-            locks.enter_context(folder_lock(folder, self.console.note))
+            self.locks.take(folder)
             remove_temporaries(folder)
         except OSError as error:
+            self.locks.release(folder)
             self.failed.add(path)
-            self.console.problem(file_problem(path, f"cannot use the output folder: {describe_os_error(error)}"))
+            why = f"cannot use the output folder: {describe_os_error(error)}"
+            self.report.problem(path, file_problem(path, why))
+            self.report.finish(path)
             return None
         return plan_brief(path, self.request, self.dependencies)
 
@@ -547,19 +598,43 @@ class Builder:
                                               f"({self.request.out / path.stem}/); rename one of them"))
         return list(kept.values())
 
-    def build(self, plans: list[Plan]) -> None:
-        """Load the out-of-date briefs as the workers need work, render their documents and commit
-        each brief's files when its last task is done, reporting in brief order."""
-        self.report = OrderedReport(self.console, [plan.path for plan in plans])
-        self.progress = Progress(self.console, sum(1 for plan in plans if plan.reasons and not plan.blocked))
+    def build(self, briefs: list[Path]) -> None:
+        """Lock, plan and load the briefs in turn as the workers need work, render their documents and
+        commit each brief's files when its last task is done, reporting in brief order."""
+        self.report = OrderedReport(self.console, briefs)
+        outlook = self.look_ahead(briefs)
+        self.progress = Progress(self.console, len(outlook.briefs))
         # More workers than outputs to write, or than CPUs to run them, would only cost memory.
-        jobs = min(self.request.jobs, usable_cpus(), sum(len(plan.reasons) for plan in plans))
+        jobs = min(self.request.jobs, usable_cpus(), outlook.outputs)
         self.progress.start()
         with Workers(jobs, self.request.formats) as workers:
-            self.stream(iter(plans), workers, {plan.path: plan for plan in plans})
+            self.stream(self.plan_in_turn(briefs, outlook), workers)
         self.console.clear_progress()
 
-    def stream(self, plans: Iterator[Plan], workers: Workers, by_path: dict[Path, Plan]) -> None:
+    def look_ahead(self, briefs: list[Path]) -> Outlook:
+        """A first look at every brief, for the progress total and the number of workers: planned
+        without a lock and without reading the outputs (which only an interrupted build's or another
+        build's work could change), each plan dropped as soon as it is counted."""
+        with_work, outputs = set(), 0
+        for path in briefs:
+            plan = plan_brief(path, self.request, self.dependencies, judge=presumed_state)
+            outputs += len(plan.reasons)
+            if has_work(plan):
+                with_work.add(path)
+        return Outlook(with_work, outputs)
+
+    def plan_in_turn(self, briefs: list[Path], outlook: Outlook) -> Iterator[Plan]:
+        """Each brief's plan, made under its folder's lock once the build reaches it (in brief order);
+        the progress total corrected where the first look was wrong."""
+        for path in briefs:
+            plan = self.lock_and_plan(path)
+            if plan is None:
+                continue
+            if has_work(plan) != (path in outlook.briefs):
+                self.progress.recount(1 if has_work(plan) else -1)
+            yield plan
+
+    def stream(self, plans: Iterator[Plan], workers: Workers) -> None:
         """Keep the workers' window full: a document's later formats first (they finish a brief and
         free its rendered document), then the loaded briefs' other documents, then the next brief."""
         ready: deque[Task] = deque()
@@ -569,7 +644,7 @@ class Builder:
             if not workers.in_flight:
                 return
             task, done = workers.next_done()
-            self.take_done(by_path[task.brief.path], task, done)
+            self.take_done(self.live[task.brief.path], task, done)
             follow_up = task.follow_up(done.document) if done.document else None
             if follow_up is not None:
                 ready.appendleft(follow_up)
@@ -581,6 +656,7 @@ class Builder:
             tasks = longest_first(self.prepare(plan))
             plan.outputs_left = sum(len(task.outputs) + len(task.later) for task in tasks)
             if tasks:
+                self.live[plan.path] = plan
                 ready.extend(tasks)
                 return True
             self.close(plan)
@@ -598,11 +674,14 @@ class Builder:
             self.close(plan)
 
     def close(self, plan: Plan) -> None:
-        """A brief is done: say so, count it, and let go of what only its build needed."""
+        """A brief is done: say so, count it, let go of its folder's lock and of its plan."""
         self.finish(plan)
-        if plan.reasons and not plan.blocked:
+        if has_work(plan):
             self.progress.brief_done()
-        plan.finished = []
+        self.files_written += len(plan.wrote)
+        self.up_to_date += not plan.reasons
+        self.live.pop(plan.path, None)
+        self.locks.release(plan.folder)
 
     def prepare(self, plan: Plan) -> list[Task]:
         """Load an out-of-date brief and make its tasks; a brief with problems gets none."""
@@ -769,18 +848,22 @@ class Builder:
         self.console.line(f"up to date: {plural(len(plans), 'brief')}")
         return 0
 
-    def report_summary(self, plans: list[Plan]) -> int:
+    def report_summary(self) -> int:
         """The last line of a build, and its exit status."""
-        current = sum(1 for plan in plans if not plan.reasons)
-        parts = [f"wrote {plural(sum(len(plan.wrote) for plan in plans), 'file')}"]
-        if current:
-            parts.append(f"{plural(current, 'brief')} up to date")
+        parts = [f"wrote {plural(self.files_written, 'file')}"]
+        if self.up_to_date:
+            parts.append(f"{plural(self.up_to_date, 'brief')} up to date")
         if self.failed:
             parts.append(f"{plural(len(self.failed), 'brief')} failed")
         if self.conflicts:
             parts.append(f"{plural(self.conflicts, 'edited file')} kept")
         self.console.line("; ".join(parts))
         return 1 if self.failed or self.conflicts else 0
+
+
+def has_work(plan: Plan) -> bool:
+    """Whether a brief has outputs to build (one that cannot be written at all has none)."""
+    return bool(plan.reasons) and not plan.blocked
 
 
 def measures_salt(plan: Plan) -> str:

@@ -91,6 +91,10 @@ class Progress:
         self.said_at = self.started
         self.said_tenth = 0
 
+    def recount(self, change: int) -> None:
+        """Correct the total by `change` briefs (a first estimate that planning proved wrong)."""
+        self.total += change
+
     def start(self) -> None:
         if self.total:
             self.console.progress(f"0/{self.total} briefs")

@@ -5,6 +5,7 @@
 | `kill -9` of the build while two workers render | the workers die at once; the next build runs, exit 0 |
 | SIGTERM (`timeout`, a cancelled CI job) of the build while two workers render | the same; the build exits 143 |
 | another build holds the folder | the waiting build says which process it waits for, on stderr, then runs |
+| another build holds the second brief's folder | the first brief is built meanwhile; the second waits, then builds |
 | the lock is held by a stray process that outlived its build | the waiting build says so, naming the ended build |
 """
 
@@ -30,9 +31,10 @@ STAND_IN = HERE / "stand_in_build.py"
 HANG_SECONDS = 30
 
 
-def start_build(brief: Path, out: Path, delay: float = 0, jobs: int = 2) -> subprocess.Popen:
+def start_build(briefs: Path | list[Path], out: Path, delay: float = 0, jobs: int = 2) -> subprocess.Popen:
     environment = {**os.environ, "PYTHONPATH": str(ROOT), "STAND_IN_DELAY": str(delay)}
-    return subprocess.Popen([sys.executable, str(STAND_IN), str(brief), "--out", str(out), "-j", str(jobs)],
+    paths = [str(path) for path in (briefs if isinstance(briefs, list) else [briefs])]
+    return subprocess.Popen([sys.executable, str(STAND_IN), *paths, "--out", str(out), "-j", str(jobs)],
                             cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -91,6 +93,22 @@ def test_a_build_waiting_for_the_folder_says_for_whom(tmp_path: Path) -> None:
                     "this folder\n")
     assert build.returncode == 0
     assert stdout.splitlines()[-1] == "wrote 7 files"
+
+
+def test_a_build_waits_only_for_the_folder_another_build_holds(tmp_path: Path) -> None:
+    briefs = [write_brief(tmp_path, name) for name in ("alpha", "beta")]
+    out = tmp_path / "build"
+    with folder_lock(out / "beta"):
+        build = start_build(briefs, out, jobs=1)
+        line = build.stderr.readline()
+        built_meanwhile = sorted(path.name for path in (out / "alpha").glob("*.pdf"))
+        waited = not (out / "beta" / "memo.pdf").exists()
+    stdout, _ = build.communicate(timeout=HANG_SECONDS)
+
+    assert line == f"{out / 'beta'}: waiting for another build (process {os.getpid()}) to finish with this folder\n"
+    assert (built_meanwhile, waited) == (["factsheet.pdf", "memo.pdf", "slides.pdf"], True)
+    assert build.returncode == 0
+    assert stdout.splitlines()[-1] == "wrote 14 files"
 
 
 def test_a_lock_kept_by_a_process_that_outlived_its_build_is_named_as_such(tmp_path: Path) -> None:

@@ -6,6 +6,9 @@ document is written, and the build says how far it is.
 | 30 briefs, one job (in this process) | never more than 2 briefs alive in the build at once; each brief's files are committed before the next brief is loaded |
 | 30 briefs, two workers | never more than 4 tasks in flight, nor more than 6 briefs alive in the build; the first brief is committed before the 8th is loaded |
 | workers worn out every 10 tasks, 10 briefs | 6 pools of fresh workers in turn; every brief built |
+| 30 briefs, one job or two workers, at each brief's load | the build holds no more plans, nor output folders locked, than briefs alive (1; 6); none at the end |
+| a brief the first look finds up to date, but interrupted | progress counts it once planned: `1/1 briefs` |
+| a brief another build builds before this one reaches it | progress stops counting it: `0/2 briefs`, then `1/1 briefs` |
 | a terminal (a pty) | `0/3 briefs`, then `1/3 briefs · about 5 s left`... redrawn in place, cleared at the end |
 | a log (not a terminal), or CI=true on a terminal | a plain `progress: 4/20 briefs, about 50 s left` line, at most every 10 s and each tenth of the build |
 """
@@ -24,10 +27,12 @@ import pytest
 
 import compiler.build
 import compiler.content
-from buildkit import Engine, fake_load_brief, write_brief
-from compiler.build import Builder, BuildRequest, Workers, build
+from buildkit import Engine, fake_load_brief, run_build, write_brief
+from compiler.build import Builder, BuildRequest, FolderLocks, Plan, Workers, build
 from compiler.console import Console, describe_duration
 from compiler.content.model import Brief
+from compiler.manifest import read_manifest, write_manifest
+from compiler.outputs import LOCK_NAME, hash_bytes, hash_file
 
 
 def alive_briefs() -> int:
@@ -121,6 +126,85 @@ def test_worn_workers_are_replaced_and_every_brief_still_builds(tmp_path: Path, 
     assert garbage() is None  # collected before the next pool's inheritance was frozen
     assert all(sorted(path.name for path in (tmp_path / "build" / brief.stem).glob("*.*x"))
                == ["factsheet.docx", "memo.docx", "slides.docx", "slides.pptx"] for brief in briefs)
+
+
+def live_plans() -> int:
+    """How many briefs' plans this process holds."""
+    gc.collect()
+    return sum(1 for item in gc.get_objects() if isinstance(item, Plan))
+
+
+def open_lock_files() -> int:
+    """How many output folders' lock files this process has open."""
+    opened = 0
+    for descriptor in Path("/proc/self/fd").iterdir():
+        try:
+            opened += os.readlink(descriptor).endswith(f"/{LOCK_NAME}")
+        except OSError:  # the descriptor listing the folder itself, closed meanwhile
+            pass
+    return opened
+
+
+@pytest.mark.parametrize(("jobs", "most"), [(1, 1), (2, 6)])
+def test_each_brief_is_planned_and_locked_only_once_the_build_reaches_it(
+        tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch, jobs: int, most: int) -> None:
+    monkeypatch.setattr(compiler.build, "usable_cpus", lambda: 2)
+    held: list[tuple[int, int]] = []  # (plans, locks) as each brief is loaded
+
+    def load(path: Path) -> Brief:
+        held.append((live_plans(), open_lock_files()))
+        return fake_load_brief(path)
+
+    monkeypatch.setattr(compiler.content, "load_brief", load)
+    briefs = many_briefs(tmp_path, 30)
+
+    assert build_with(Console(out=io.StringIO(), err=io.StringIO()), briefs, tmp_path / "build", jobs=jobs) == 0
+
+    assert len(held) == 30
+    assert max(plans for plans, _ in held) <= most
+    assert max(locks for _, locks in held) <= most
+    assert (live_plans(), open_lock_files()) == (0, 0)
+
+
+def test_a_brief_the_first_look_took_for_up_to_date_is_counted_once_planned(
+        tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    briefs = many_briefs(tmp_path, 2)
+    out = tmp_path / "build"
+    run_build(briefs, out)
+    folder = out / briefs[0].stem
+    manifest = read_manifest(folder)
+    # As a build killed between writing the manifest and moving the new memo.pdf into place leaves it.
+    record = manifest.outputs["memo.pdf"]
+    record.replaced, record.sha256 = hash_file(folder / "memo.pdf"), hash_bytes(b"the new memo")
+    write_manifest(folder, manifest)
+
+    status, shown = run_on_terminal(tmp_path, briefs)
+
+    assert status == 0
+    # No `0/0 briefs` to start with (the first look found nothing to do), and never `1/0`.
+    assert [text for text in re.findall(r"\r\x1b\[K([^\r]*)", shown) if text] == ["1/1 briefs"]
+
+
+def test_a_brief_another_build_finished_first_is_no_longer_counted(
+        tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    briefs = many_briefs(tmp_path, 2)
+    take = FolderLocks.take
+    others: list[int] = []
+
+    def take_after_another_build(locks: FolderLocks, folder: Path) -> None:
+        if folder.name == briefs[0].stem and not others:  # another build gets there first (once)
+            others.append(-1)
+            others[0] = run_build(briefs[:1], folder.parent).status
+        take(locks, folder)
+
+    monkeypatch.setattr(FolderLocks, "take", take_after_another_build)
+
+    status, shown = run_on_terminal(tmp_path, briefs)
+
+    assert (status, others) == (0, [0])
+    assert [text for text in re.findall(r"\r\x1b\[K([^\r]*)", shown) if text] == ["0/2 briefs", "1/1 briefs"]
 
 
 class Cycle:
