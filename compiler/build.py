@@ -423,10 +423,10 @@ class Workers:
         if self.pool is None or self.worn():
             self.renew_pool()
         try:
-            future = self.pool.submit(run_task, task)
+            future = self.pool.submit(run_in_worker, task)
         except BrokenProcessPool:  # a worker died (killed, out of memory): its tasks failed, the rest go on
             self.renew_pool()
-            future = self.pool.submit(run_task, task)
+            future = self.pool.submit(run_in_worker, task)
         self.pool_tasks += 1
         self.running[future] = task
 
@@ -455,6 +455,17 @@ class Workers:
         future = next(iter(finished))
         task = self.running.pop(future)
         return task, finished_task(task, future)
+
+
+def run_in_worker(task: Task) -> TaskDone:
+    """Run a task in a worker, then collect the garbage it left: a laid-out document is thousands of
+    objects in cycles, which the collector's own schedule would let pile up over several tasks (a
+    worker's peak then depends on when its full collections fall, 90 to 117 MiB; collected after each
+    task it stays near 90). Cheap here: what the worker inherited is frozen, so it walks only its own."""
+    try:
+        return run_task(task)
+    finally:
+        gc.collect()
 
 
 def start_worker(build_process: int) -> None:

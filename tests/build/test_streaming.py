@@ -6,6 +6,7 @@ document is written, and the build says how far it is.
 | 30 briefs, one job (in this process) | never more than 2 briefs alive in the build at once; each brief's files are committed before the next brief is loaded |
 | 30 briefs, two workers | never more than 4 tasks in flight, nor more than 6 briefs alive in the build; the first brief is committed before the 8th is loaded |
 | workers worn out every 10 tasks, 10 briefs | 6 pools of fresh workers in turn; every brief built |
+| a worker's task that leaves garbage in cycles (as a laid-out document does) | collected before the worker takes the next |
 | 30 briefs, one job or two workers, at each brief's load | the build holds no more plans, nor output folders locked, than briefs alive (1; 6); none at the end |
 | a brief the first look finds up to date, but interrupted | progress counts it once planned: `1/1 briefs` |
 | a brief another build builds before this one reaches it | progress stops counting it: `0/2 briefs`, then `1/1 briefs` |
@@ -218,6 +219,22 @@ def cyclic_garbage() -> weakref.ref:
     cycle = Cycle()
     cycle.itself = cycle
     return weakref.ref(cycle)
+
+
+def test_a_worker_collects_the_garbage_each_task_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
+    left: list[weakref.ref] = []
+
+    def leave_garbage(task: compiler.build.Task) -> compiler.build.TaskDone:
+        left.append(cyclic_garbage())
+        return compiler.build.TaskDone({})
+
+    monkeypatch.setattr(compiler.build, "run_task", leave_garbage)
+    try:
+        compiler.build.run_in_worker(None)
+    finally:
+        gc.enable()
+
+    assert left[0]() is None
 
 
 class Clock:
