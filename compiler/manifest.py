@@ -216,11 +216,17 @@ class Dependencies:
         self._fonts: str | None = None
         self._templates: str | None = None
         self._files: dict[Path, str] = {}
+        self._options: dict[tuple[str, ...], str] = {}
 
     def file(self, path: Path) -> str:
         if path not in self._files:
             self._files[path] = hash_input(path)
         return self._files[path]
+
+    def options_for(self, keep: tuple[str, ...]) -> str:
+        if keep not in self._options:
+            self._options[keep] = hash_options(self.options, keep)
+        return self._options[keep]
 
     def templates(self) -> str:
         if self._templates is None:
@@ -248,7 +254,7 @@ class Dependencies:
             "source": self.file(source) if source else "none",
             "templates": self.templates(),
             "fonts": self.fonts(manifest),
-            "options": hash_options(self.options, declaration.changing_options),
+            "options": self.options_for(declaration.changing_options),
             "compiler": hash_compiler(),
         }
         for option in declaration.files:
