@@ -623,9 +623,11 @@ class Builder:
         self.console.clear_progress()
 
     def look_ahead(self, briefs: list[Path]) -> Outlook:
-        """A first look at every brief, for the progress total and the number of workers: planned
-        without a lock and without reading the outputs (which only an interrupted build's or another
-        build's work could change), each plan dropped as soon as it is counted."""
+        """A first look at every brief, for the progress total and the number of workers, each plan
+        dropped as soon as it is counted: planned without the lock, each output judged by a glance
+        (`presumed_state`). It differs from the plan made under the lock only for a file an interrupted
+        build left, an offered copy moved into place, or a brief another build has built meanwhile;
+        `plan_in_turn` corrects the total for those."""
         with_work, outputs = set(), 0
         for path in briefs:
             plan = plan_brief(path, self.request, self.dependencies, judge=presumed_state)
@@ -636,14 +638,13 @@ class Builder:
 
     def plan_in_turn(self, briefs: list[Path], outlook: Outlook) -> Iterator[Plan]:
         """Each brief's plan, made under its folder's lock once the build reaches it (in brief order);
-        the progress total corrected where the first look was wrong."""
+        the progress total corrected where the first look was wrong (or the folder cannot be used)."""
         for path in briefs:
             plan = self.lock_and_plan(path)
-            if plan is None:
-                continue
-            if has_work(plan) != (path in outlook.briefs):
-                self.progress.recount(1 if has_work(plan) else -1)
-            yield plan
+            found = plan is not None and has_work(plan)
+            self.progress.recount(found - (path in outlook.briefs))
+            if plan is not None:
+                yield plan
 
     def stream(self, plans: Iterator[Plan], workers: Workers) -> None:
         """Keep the workers' window full: a document's later formats first (they finish a brief and

@@ -10,6 +10,7 @@ document is written, and the build says how far it is.
 | 30 briefs, one job or two workers, at each brief's load | the build holds no more plans, nor output folders locked, than briefs alive (1; 6); none at the end |
 | a brief the first look finds up to date, but interrupted | progress counts it once planned: `1/1 briefs` |
 | a brief another build builds before this one reaches it | progress stops counting it: `0/2 briefs`, then `1/1 briefs` |
+| a brief whose folder's lock file is a dangling link | the same, and the brief fails |
 | a terminal (a pty) | `0/3 briefs`, then `1/3 briefs · about 5 s left`... redrawn in place, cleared at the end |
 | a log (not a terminal), or CI=true on a terminal | a plain `progress: 4/20 briefs, about 50 s left` line, at most every 10 s and each tenth of the build |
 """
@@ -184,7 +185,7 @@ def test_a_brief_the_first_look_took_for_up_to_date_is_counted_once_planned(
 
     assert status == 0
     # No `0/0 briefs` to start with (the first look found nothing to do), and never `1/0`.
-    assert [text for text in re.findall(r"\r\x1b\[K([^\r]*)", shown) if text] == ["1/1 briefs"]
+    assert progress_shown(shown) == ["1/1 briefs"]
 
 
 def test_a_brief_another_build_finished_first_is_no_longer_counted(
@@ -205,7 +206,27 @@ def test_a_brief_another_build_finished_first_is_no_longer_counted(
     status, shown = run_on_terminal(tmp_path, briefs)
 
     assert (status, others) == (0, [0])
-    assert [text for text in re.findall(r"\r\x1b\[K([^\r]*)", shown) if text] == ["0/2 briefs", "1/1 briefs"]
+    assert progress_shown(shown) == ["0/2 briefs", "1/1 briefs"]
+
+
+def test_a_brief_whose_folder_cannot_be_used_is_no_longer_counted(
+        tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    briefs = many_briefs(tmp_path, 2)
+    folder = tmp_path / "build" / briefs[0].stem
+    folder.mkdir(parents=True)
+    (folder / LOCK_NAME).symlink_to(tmp_path / "nowhere")
+
+    status, shown = run_on_terminal(tmp_path, briefs)
+
+    assert status == 1
+    assert f"{briefs[0]}:1:1: cannot use the output folder: {folder / LOCK_NAME}: is a symbolic link" in shown
+    assert progress_shown(shown) == ["0/2 briefs", "1/1 briefs"]
+
+
+def progress_shown(received: str) -> list[str]:
+    """The progress lines a terminal was shown, in order."""
+    return re.findall(r"\r\x1b\[K(\d+/\d+ briefs[^\r\n]*)", received)
 
 
 class Cycle:
