@@ -133,7 +133,7 @@ def uses_right_to_left(brief: Brief) -> bool:
 
 def covered_characters() -> frozenset[int]:
     """Every code point that at least one declared font has a glyph for."""
-    return frozenset(code for first, last in code_point_runs(declared_coverage()) for code in range(first, last + 1))
+    return code_points(declared_coverage())
 
 
 def font_code_points(path: Path) -> frozenset[int]:
@@ -141,7 +141,7 @@ def font_code_points(path: Path) -> frozenset[int]:
     coverage = harfbuzz().hb_set_create()
     try:
         add_coverage(coverage, path)
-        return frozenset(code for first, last in code_point_runs(coverage) for code in range(first, last + 1))
+        return code_points(coverage)
     finally:
         harfbuzz().hb_set_destroy(coverage)
 
@@ -175,6 +175,11 @@ def add_coverage(coverage: int, path: Path) -> None:
         library.hb_set_destroy(font)
         library.hb_face_destroy(face)
         library.hb_blob_destroy(blob)
+
+
+def code_points(coverage: int) -> frozenset[int]:
+    """The code points in a HarfBuzz set."""
+    return frozenset(code for first, last in code_point_runs(coverage) for code in range(first, last + 1))
 
 
 def code_point_runs(coverage: int) -> Iterator[tuple[int, int]]:
