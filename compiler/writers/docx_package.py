@@ -73,8 +73,8 @@ def open_reference(path: Path | None, language: str, names: tuple[str, ...], wan
 
     `wanted`: every other style name the document's HTML may ask for (its `data-style`s)."""
     prepared = prepare_reference(take_reference(path).package if path else our_reference(), language, names)
-    styles = prepared.styles
-    if any(styles.find(name) is None and ours_styles().find(name) is not None for name in wanted):
+    styles, ours = prepared.styles, ours_styles()
+    if any(styles.find(name) is None and ours.find(name) is not None for name in wanted):
         document = copy.deepcopy(prepared.document)
         return Opened(document, StyleIndex(document.styles.element), prepared.missing, True, None)
     shared = {id(styles.styles): styles.styles}  # a copy sharing the styles element, never changed
@@ -104,9 +104,9 @@ def styles_part_of(document: Document):
     return document.part.part_related_by(RELATIONSHIP_TYPE.STYLES)
 
 
-@lru_cache(maxsize=1)
 def our_reference() -> bytes:
-    """templates/reference.docx, read once per process."""
+    """templates/reference.docx as it is now (22 KB, read for each document: `briefing watch` rebuilds
+    when it is saved, and what is made of it is cached by content, so an edit is never missed)."""
     return REFERENCE_DOCX.read_bytes()
 
 
@@ -129,10 +129,15 @@ def add_missing_styles(styles: StyleIndex, names: list[str]) -> list[str]:
     return [name for name in missing if not copy_style(styles, ours, name)]
 
 
-@lru_cache(maxsize=1)
 def ours_styles() -> StyleIndex:
-    """Our reference document's styles (read once per process; only ever copied from)."""
-    return StyleIndex(docx.Document(io.BytesIO(our_reference())).styles.element)
+    """Our reference document's styles (only ever copied from)."""
+    return styles_of(our_reference())
+
+
+@lru_cache(maxsize=1)
+def styles_of(package: bytes) -> StyleIndex:
+    """The styles of a reference package, by content (read once per process while it is unchanged)."""
+    return StyleIndex(docx.Document(io.BytesIO(package)).styles.element)
 
 
 def set_page_size(document: Document, width_mm: float, height_mm: float) -> None:

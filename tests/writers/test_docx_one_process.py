@@ -93,3 +93,17 @@ def test_a_style_copied_in_for_one_file_is_in_no_other(tmp_path):
     assert "Intense Quote" not in style_names(before) | style_names(after)
     assert languages(intense) == languages(after) == {"en-GB"}
     assert body_text_font(intense) == body_text_font(after) == ("DejaVu Sans Mono", Pt(13))
+
+
+def test_our_reference_saved_meanwhile_styles_the_next_file(tmp_path, monkeypatch):
+    """`briefing watch` rebuilds when templates/reference.docx is saved: the next file takes the new styles."""
+    from compiler.writers import docx_package
+
+    html = FIXTURE.read_text(encoding="utf-8")
+    ours = restyled(tmp_path / "reference.docx", "DejaVu Serif", 9)
+    monkeypatch.setattr(docx_package, "REFERENCE_DOCX", ours)
+    before = write(tmp_path / "before", html)
+    restyled(ours, "DejaVu Sans Mono", 13)
+    after = write(tmp_path / "after", html)
+    assert (body_text_font(before), body_text_font(after)) == (
+        ("DejaVu Serif", Pt(9)), ("DejaVu Sans Mono", Pt(13)))
