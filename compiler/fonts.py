@@ -155,8 +155,12 @@ def declared_coverage() -> int:
     """
     check_fonts_installed()
     coverage = harfbuzz().hb_set_create()
-    for path in sorted({face.path for face in FONT_FACES}):
-        add_coverage(coverage, path)
+    try:
+        for path in sorted({face.path for face in FONT_FACES}):
+            add_coverage(coverage, path)
+    except BaseException:  # not kept (the next check reads the fonts again): let HarfBuzz free it
+        harfbuzz().hb_set_destroy(coverage)
+        raise
     return coverage
 
 

@@ -69,3 +69,31 @@ def test_a_machine_without_harfbuzz_is_told_what_to_install(
 
     assert str(raised.value) == ("the HarfBuzz library (libharfbuzz) is not installed; it comes with WeasyPrint's "
                                  "system libraries (Debian: libharfbuzz0b), which scripts/setup-system installs")
+
+
+def test_a_refused_font_leaves_no_harfbuzz_set_behind(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_coverage: None) -> None:
+    """A watch process meets the bad font at every rebuild: each failed reading frees what it made."""
+    library, made, freed = fonts.harfbuzz(), [], []
+
+    class Counting:
+        def __getattr__(self, name: str):
+            return getattr(library, name)
+
+        def hb_set_create(self) -> int:
+            made.append(library.hb_set_create())
+            return made[-1]
+
+        def hb_set_destroy(self, coverage: int) -> None:
+            freed.append(coverage)
+            library.hb_set_destroy(coverage)
+
+    fake = tmp_path / "NotoSerif-Regular.ttf"
+    fake.write_bytes(b"")
+    monkeypatch.setattr(fonts, "FONT_FACES", (fonts.FontFace("Briefing Serif", fake),))
+    monkeypatch.setattr(fonts, "harfbuzz", Counting)
+    for _ in range(3):
+        with pytest.raises(fonts.FontsMissing):
+            fonts.require_glyphs(brief_with("A"))
+
+    assert len(made) == 6 and sorted(freed) == sorted(made)
