@@ -7,7 +7,7 @@ import hashlib
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -520,8 +520,11 @@ class FolderLocks:
     def __enter__(self) -> FolderLocks:
         return self
 
-    def __exit__(self, *exception: object) -> None:
+    def __exit__(self, kind: type | None, *exception: object) -> None:
         for folder in list(self.held):
+            if kind is not None:  # interrupted, its workers stopped: what they wrote is never moved in
+                with suppress(OSError):  # else the next build removes them
+                    remove_temporaries(folder)
             self.release(folder)
 
     def take(self, folder: Path) -> None:

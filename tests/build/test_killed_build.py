@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from buildkit import write_brief
-from compiler.outputs import folder_lock
+from compiler.outputs import folder_lock, is_temporary
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -79,6 +79,21 @@ def test_workers_die_with_a_killed_build_and_the_next_build_runs(tmp_path: Path,
     stdout, stderr = after.communicate(timeout=HANG_SECONDS)
     assert after.returncode == 0, stderr
     assert stdout.splitlines()[-1] == "wrote 7 files"
+
+
+def test_a_build_stopped_after_writing_some_files_leaves_none_of_them_behind(tmp_path: Path) -> None:
+    """SIGTERM once two of a brief's documents are written (into temporaries, moved in with the third):
+    no outputs, and no temporary files left in the folder either."""
+    brief = write_brief(tmp_path, "alpha")
+    folder = tmp_path / "build" / "alpha"
+    build = start_build(brief, tmp_path / "build", delay=HANG_SECONDS / 6)
+    wait_for(lambda: folder.is_dir() and any(is_temporary(path) for path in folder.iterdir()), "a written file")
+
+    os.kill(build.pid, signal.SIGTERM)
+
+    assert build.wait(HANG_SECONDS) == 143
+    assert [path.name for path in folder.iterdir() if not path.name.startswith(".")] == []
+    assert [path.name for path in folder.iterdir() if is_temporary(path)] == []
 
 
 def test_a_build_waiting_for_the_folder_says_for_whom(tmp_path: Path) -> None:
